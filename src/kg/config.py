@@ -1,0 +1,88 @@
+"""Settings: the one place for paths, the base IRI, limits and server options.
+
+Every setting has a default that works from a fresh clone, and can be
+overridden from the environment (``KG_<NAME>``) or, for the CLI, by a flag.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: The base IRI of everything the project mints: entities are ``{base}id/{slug}``,
+#: ontology terms ``{base}ontology#{Term}``, named graphs ``{base}graph/{name}``.
+DEFAULT_BASE_IRI = "https://kg.example.org/"
+
+
+def _default_seeds_dir() -> Path:
+    return PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, with documented defaults."""
+
+    base_iri: str = DEFAULT_BASE_IRI
+    ontology_dir: Path = PROJECT_ROOT / "ontology"
+    data_dir: Path = PROJECT_ROOT / "data"
+    queries_dir: Path = PROJECT_ROOT / "queries"
+    seeds_dir: Path = field(default_factory=_default_seeds_dir)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    store: str = "oxigraph"
+    store_path: Path | None = None
+    endpoint: str | None = None
+    update_endpoint: str | None = None
+    query_timeout: float = 10.0
+    max_rows: int = 10_000
+    max_body_bytes: int = 1_000_000
+    workers: int = 2
+
+    @property
+    def rules_dir(self) -> Path:
+        return self.ontology_dir / "rules"
+
+    @property
+    def shapes_file(self) -> Path:
+        return self.ontology_dir / "shapes.ttl"
+
+    @property
+    def ontology_ns(self) -> str:
+        return self.base_iri + "ontology#"
+
+    @property
+    def id_ns(self) -> str:
+        return self.base_iri + "id/"
+
+    @property
+    def graph_ns(self) -> str:
+        return self.base_iri + "graph/"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with the given fields changed; ``None`` values are ignored."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _coerce(kind: type | str, raw: str) -> object:
+    text = str(kind)
+    if "int" in text and "Path" not in text:
+        return int(raw)
+    if "float" in text:
+        return float(raw)
+    if "Path" in text:
+        return Path(raw)
+    return raw
+
+
+def from_environment(environ: dict[str, str] | None = None) -> Settings:
+    """Settings with ``KG_*`` environment variables applied over the defaults."""
+    env = os.environ if environ is None else environ
+    changes: dict[str, object] = {}
+    for f in fields(Settings):
+        raw = env.get(f"KG_{f.name.upper()}")
+        if raw:
+            changes[f.name] = _coerce(f.type, raw)
+    return Settings().with_overrides(**changes)
