@@ -1,0 +1,172 @@
+"""Build the dataset: ontology + reference data + one named graph per source + derived graph.
+
+Files are parsed against the one base IRI from the settings, each into its
+named graph. Everything is parsed before anything is returned, so a syntax
+error in one file leaves nothing half-loaded; the error names file and line.
+Derived triples come from the CONSTRUCT rules in ``ontology/rules/*.rq``,
+applied until nothing new appears, and land in their own graph.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from kg.config import Settings
+from kg.errors import DataError
+from kg.namespaces import prefixes
+
+MAX_RULE_ROUNDS = 10
+
+
+@dataclass(frozen=True)
+class GraphFile:
+    """A data file and the named graph it is loaded into."""
+
+    path: Path
+    graph: URIRef
+
+
+@dataclass(frozen=True)
+class GraphNames:
+    """The IRIs of the dataset's named graphs."""
+
+    ontology: URIRef
+    reference: URIRef
+    inferred: URIRef
+    sources: dict[str, URIRef]
+
+    @property
+    def asserted(self) -> list[URIRef]:
+        return [self.ontology, self.reference, *self.sources.values()]
+
+    @property
+    def all(self) -> list[URIRef]:
+        return [*self.asserted, self.inferred]
+
+
+def graph_names(settings: Settings) -> GraphNames:
+    source_ids = sorted(p.stem for p in (settings.data_dir / "sources").glob("*.ttl"))
+    ns = settings.graph_ns
+    return GraphNames(
+        ontology=URIRef(ns + "ontology"),
+        reference=URIRef(ns + "reference"),
+        inferred=URIRef(ns + "inferred"),
+        sources={sid: URIRef(f"{ns}source/{sid}") for sid in source_ids},
+    )
+
+
+def data_files(settings: Settings) -> list[GraphFile]:
+    """Every file that makes up the asserted graphs, in a stable order."""
+    names = graph_names(settings)
+    files = [GraphFile(p, names.ontology) for p in sorted(settings.ontology_dir.glob("kg.ttl"))]
+    files += [GraphFile(p, names.reference) for p in sorted((settings.data_dir / "reference").glob("*.ttl"))]
+    files += [
+        GraphFile(settings.data_dir / "sources" / f"{sid}.ttl", iri) for sid, iri in names.sources.items()
+    ]
+    if not files:
+        raise DataError(f"No data files found under {settings.ontology_dir} and {settings.data_dir}.")
+    return files
+
+
+def _parse_error(path: Path, exc: Exception) -> DataError:
+    if isinstance(exc, BadSyntax):
+        line = exc.lines + 1
+        return DataError(f"{path}:{line}: Turtle syntax error: {exc._why}")
+    return DataError(f"{path}: cannot be parsed: {exc}")
+
+
+def parse_file(path: Path, settings: Settings) -> Graph:
+    """One Turtle file parsed against the base IRI; errors name file and line."""
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle", publicID=settings.base_iri)
+    except FileNotFoundError as exc:
+        raise DataError(f"{path}: file not found") from exc
+    except Exception as exc:  # rdflib raises several types for bad syntax
+        raise _parse_error(path, exc) from exc
+    return graph
+
+
+def new_dataset(settings: Settings) -> Dataset:
+    dataset = Dataset(default_union=True)
+    for prefix, iri in prefixes(settings).items():
+        dataset.bind(prefix, iri, override=True, replace=True)
+    return dataset
+
+
+def load_asserted(settings: Settings) -> Dataset:
+    """All asserted graphs, or a DataError if any file is bad (nothing half-loads)."""
+    parsed = [(f, parse_file(f.path, settings)) for f in data_files(settings)]
+    dataset = new_dataset(settings)
+    for graph_file, graph in parsed:
+        target = dataset.graph(graph_file.graph)
+        for triple in graph:
+            target.add(triple)
+    return dataset
+
+
+def rule_files(settings: Settings) -> list[Path]:
+    return sorted(settings.rules_dir.glob("*.rq"))
+
+
+def apply_rules(dataset: Dataset, settings: Settings) -> Graph:
+    """Run every CONSTRUCT rule over the union until no rule adds a triple."""
+    names = graph_names(settings)
+    inferred = dataset.graph(names.inferred)
+    rules = [(p, p.read_text(encoding="utf-8")) for p in rule_files(settings)]
+    ns = prefixes(settings)
+    for _ in range(MAX_RULE_ROUNDS):
+        added = 0
+        for path, text in rules:
+            try:
+                result = dataset.query(text, initNs=ns)
+            except Exception as exc:
+                raise DataError(f"{path}: rule failed: {exc}") from exc
+            for triple in result:
+                if triple not in dataset:  # union of every graph, inferred included
+                    inferred.add(triple)  # type: ignore[arg-type]
+                    added += 1
+        if added == 0:
+            break
+    return inferred
+
+
+def build(settings: Settings) -> Dataset:
+    """The full dataset: asserted graphs plus the derived graph."""
+    dataset = load_asserted(settings)
+    apply_rules(dataset, settings)
+    return dataset
+
+
+def union_graph(dataset: Dataset) -> Graph:
+    """All triples of all graphs in one plain graph (what SHACL validates)."""
+    graph = Graph()
+    for prefix, namespace in dataset.namespaces():
+        graph.bind(prefix, namespace, override=True)
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+def to_nquads(dataset: Dataset) -> bytes:
+    """The dataset as N-Quads, the form stores and worker processes load."""
+    data = dataset.serialize(format="nquads", encoding="utf-8")
+    return data
+
+
+def select_graphs(dataset: Dataset, settings: Settings, which: str) -> Dataset:
+    """A dataset with only the asserted graphs, only the inferred graph, or all."""
+    names = graph_names(settings)
+    wanted = {"asserted": names.asserted, "inferred": [names.inferred], "all": names.all}.get(which)
+    if wanted is None:
+        raise DataError(f"unknown graph selection {which!r}: expected asserted, inferred or all")
+    selected = new_dataset(settings)
+    for iri in wanted:
+        target = selected.graph(iri)
+        for triple in dataset.graph(iri):
+            target.add(triple)
+    return selected

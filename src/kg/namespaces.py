@@ -1,0 +1,52 @@
+"""Namespaces and the standard prefix map, derived from the settings' base IRI."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+from kg.config import Settings
+
+SDG = Namespace("http://metadata.un.org/sdg/")
+SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+
+STANDARD_PREFIXES: dict[str, str] = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "oa": "http://www.w3.org/ns/oa#",
+    "frapo": "http://purl.org/cerif/frapo/",
+    "sdg": "http://metadata.un.org/sdg/",
+    "sdgo": "http://metadata.un.org/sdg/ontology#",
+    "wd": "http://www.wikidata.org/entity/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+}
+
+
+def prefixes(settings: Settings) -> dict[str, str]:
+    """The prefixes every query may use without declaring them (like Wikidata's service)."""
+    return {
+        **STANDARD_PREFIXES,
+        "kg": settings.ontology_ns,
+        "id": settings.id_ns,
+        "graph": settings.graph_ns,
+    }
+
+
+def kg_ns(settings: Settings) -> Namespace:
+    return Namespace(settings.ontology_ns)
+
+
+def id_ns(settings: Settings) -> Namespace:
+    return Namespace(settings.id_ns)

@@ -1,0 +1,39 @@
+"""Backend-neutral query results: what every store returns, what every renderer reads.
+
+Terms are rdflib terms (picklable, so results cross process boundaries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal as TypingLiteral
+
+from rdflib.term import Identifier, Variable
+
+ResultKind = TypingLiteral["select", "ask", "graph"]
+Triple = tuple[Identifier, Identifier, Identifier]
+
+
+@dataclass
+class QueryResult:
+    """A SELECT table, an ASK boolean, or a CONSTRUCT/DESCRIBE graph; capped at max rows."""
+
+    kind: ResultKind
+    variables: list[Variable] = field(default_factory=list)
+    rows: list[tuple[Identifier | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[Triple] = field(default_factory=list)
+    truncated: bool = False
+    limit: int | None = None
+
+    @property
+    def size(self) -> int:
+        return len(self.rows) if self.kind == "select" else len(self.triples)
+
+    def records(self) -> list[dict[str, Identifier]]:
+        """Rows as dicts of bound variables (unbound ones left out)."""
+        names = [str(v) for v in self.variables]
+        return [
+            {name: value for name, value in zip(names, row, strict=True) if value is not None}
+            for row in self.rows
+        ]

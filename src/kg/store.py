@@ -1,0 +1,245 @@
+"""Stores: one small interface, several backends.
+
+``oxigraph`` (pyoxigraph, the default: fast, in memory or on disk) and
+``memory`` (rdflib, the reference implementation). A store answers a query
+in-process and without a time limit; :mod:`kg.executor` runs stores in
+killable worker processes to enforce limits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Identifier, Variable
+
+from kg.errors import BadRequest, KgError
+from kg.results import QueryResult
+
+STORE_KINDS = ("oxigraph", "memory")
+
+
+class Store(Protocol):
+    """What the service needs of a store."""
+
+    def query(
+        self,
+        text: str,
+        *,
+        prefixes: dict[str, str],
+        bindings: dict[str, Identifier] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        max_rows: int,
+    ) -> QueryResult: ...
+
+    def __len__(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """How to open a store; picklable, so a worker process can open its own."""
+
+    kind: str
+    nquads: Path | None = None
+    path: Path | None = None
+
+
+# ---------------------------------------------------------------- term conversion
+
+
+def to_rdflib(term: object) -> Identifier:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise KgError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise KgError(f"unsupported term {term!r}")
+
+
+# ---------------------------------------------------------------- oxigraph
+
+
+class OxigraphStore:
+    """pyoxigraph: in memory, or persistent on disk at ``path``."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        if path is None:
+            self._store = ox.Store()
+        elif read_only:
+            self._store = ox.Store.read_only(str(path))
+        else:
+            self._store = ox.Store(str(path))
+
+    def load_nquads(self, data: bytes) -> None:
+        self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def query(
+        self,
+        text: str,
+        *,
+        prefixes: dict[str, str],
+        bindings: dict[str, Identifier] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        max_rows: int,
+    ) -> QueryResult:
+        options: dict[str, object] = {"prefixes": prefixes}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            options["use_default_graph_as_union"] = True
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+        try:
+            answer = self._store.query(text, **options)
+        except SyntaxError as exc:
+            raise BadRequest(f"SPARQL syntax error: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise BadRequest(f"query failed: {exc}") from exc
+        return _collect_oxigraph(answer, max_rows)
+
+
+def _collect_oxigraph(answer: object, max_rows: int) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [Variable(v.value) for v in answer.variables]
+        result = QueryResult(kind="select", variables=variables, limit=max_rows)
+        for solution in answer:
+            if len(result.rows) >= max_rows:
+                result.truncated = True
+                break
+            result.rows.append(
+                tuple(None if solution[v] is None else to_rdflib(solution[v]) for v in answer.variables)
+            )
+        return result
+    result = QueryResult(kind="graph", limit=max_rows)
+    for triple in answer:  # type: ignore[attr-defined]
+        if len(result.triples) >= max_rows:
+            result.truncated = True
+            break
+        result.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return result
+
+
+# ---------------------------------------------------------------- rdflib
+
+
+class MemoryStore:
+    """rdflib's in-memory dataset: slow, but the reference implementation."""
+
+    def __init__(self) -> None:
+        import rdflib.plugins.sparql as rdflib_sparql
+
+        # Never dereference FROM / FROM NAMED IRIs (rdflib's default would fetch them).
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+        self._dataset = Dataset(default_union=True)
+
+    def load_nquads(self, data: bytes) -> None:
+        self._dataset.parse(data=data, format="nquads")
+
+    def clear(self) -> None:
+        self._dataset = Dataset(default_union=True)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._dataset.quads((None, None, None, None)))
+
+    def _view(self, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Dataset:
+        if not default_graphs and not named_graphs:
+            return self._dataset
+        view = Dataset(default_union=False)
+        if default_graphs:
+            default = view.default_context
+            for iri in default_graphs:
+                for triple in self._dataset.graph(URIRef(iri)):
+                    default.add(triple)
+        else:
+            for s, p, o, _ in self._dataset.quads((None, None, None, None)):
+                view.default_context.add((s, p, o))
+        for iri in named_graphs or [str(g.identifier) for g in self._dataset.graphs() if isinstance(g.identifier, URIRef)]:
+            target = view.graph(URIRef(iri))
+            for triple in self._dataset.graph(URIRef(iri)):
+                target.add(triple)
+        return view
+
+    def query(
+        self,
+        text: str,
+        *,
+        prefixes: dict[str, str],
+        bindings: dict[str, Identifier] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        max_rows: int,
+    ) -> QueryResult:
+        dataset = self._view(default_graphs, named_graphs)
+        try:
+            answer = dataset.query(text, initNs=prefixes, initBindings=bindings or {})
+        except Exception as exc:  # rdflib raises pyparsing and other errors
+            raise BadRequest(f"query failed: {exc}") from exc
+        if answer.type == "ASK":
+            return QueryResult(kind="ask", boolean=bool(answer.askAnswer))
+        if answer.type == "SELECT":
+            variables = list(answer.vars or [])
+            result = QueryResult(kind="select", variables=variables, limit=max_rows)
+            for row in answer:
+                if len(result.rows) >= max_rows:
+                    result.truncated = True
+                    break
+                result.rows.append(tuple(row))  # type: ignore[arg-type]
+            return result
+        result = QueryResult(kind="graph", limit=max_rows)
+        graph = answer.graph if answer.graph is not None else Graph()
+        for triple in graph:
+            if len(result.triples) >= max_rows:
+                result.truncated = True
+                break
+            result.triples.append(triple)
+        return result
+
+
+def open_store(spec: StoreSpec) -> OxigraphStore | MemoryStore:
+    """Open the store a spec describes, loading its N-Quads file if it has one."""
+    if spec.kind == "oxigraph":
+        if spec.path is not None and spec.nquads is None:
+            return OxigraphStore(spec.path, read_only=True)
+        store: OxigraphStore | MemoryStore = OxigraphStore()
+    elif spec.kind == "memory":
+        store = MemoryStore()
+    else:
+        raise KgError(f"unknown store {spec.kind!r}: expected one of {', '.join(STORE_KINDS)}")
+    if spec.nquads is not None:
+        store.load_nquads(spec.nquads.read_bytes())
+    return store
