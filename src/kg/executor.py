@@ -1,0 +1,190 @@
+"""Run queries in killable worker processes, so that a time limit really stops the work.
+
+Neither rdflib nor pyoxigraph can interrupt a running query. Each worker is a
+separate process holding its own store (loaded from the dataset's N-Quads, or
+opening the on-disk Oxigraph store read-only); the server sends it a query
+and waits at most the time limit. A worker that overruns is killed, which
+frees its CPU at once, and a fresh one takes its place. Workers also refuse
+every outbound network connection, whatever a query asks.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+from rdflib.term import Identifier
+
+from kg.errors import BadRequest, KgError, QueryTimeout
+from kg.results import QueryResult
+from kg.store import StoreSpec, open_store
+
+_CONTEXT = mp.get_context("spawn")
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """Everything a worker needs to answer one query."""
+
+    text: str
+    prefixes: dict[str, str]
+    max_rows: int
+    bindings: dict[str, Identifier] = field(default_factory=dict)
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+
+
+def _refuse_network() -> None:
+    """Make every non-local socket connection in this process fail."""
+
+    original = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> None:
+        if self.family == socket.AF_UNIX:
+            original(self, address)
+            return
+        raise PermissionError("kg query workers make no network connections")
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.create_connection = lambda *a, **k: (_ for _ in ()).throw(  # type: ignore[assignment]
+        PermissionError("kg query workers make no network connections")
+    )
+
+
+def _worker_main(spec: StoreSpec, conn: Connection) -> None:
+    _refuse_network()
+    try:
+        store = open_store(spec)
+    except Exception as exc:  # report and exit: the pool surfaces the message
+        conn.send(("fatal", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ready", len(store)))
+    while True:
+        try:
+            request: QueryRequest | None = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        try:
+            result = store.query(
+                request.text,
+                prefixes=request.prefixes,
+                bindings=request.bindings,
+                default_graphs=request.default_graphs,
+                named_graphs=request.named_graphs,
+                max_rows=request.max_rows,
+            )
+            conn.send(("ok", result))
+        except KgError as exc:
+            conn.send(("error", type(exc).__name__, str(exc)))
+        except Exception as exc:  # a store bug must not kill the worker silently
+            conn.send(("error", "BadRequest", f"query failed: {type(exc).__name__}: {exc}"))
+
+
+class Worker:
+    """One worker process and its pipe."""
+
+    def __init__(self, spec: StoreSpec, start_timeout: float) -> None:
+        parent, child = _CONTEXT.Pipe()
+        self.conn = parent
+        self.process = _CONTEXT.Process(target=_worker_main, args=(spec, child), daemon=True)
+        self.process.start()
+        child.close()
+        if not parent.poll(start_timeout):
+            self.kill()
+            raise KgError(f"query worker did not start within {start_timeout} s")
+        try:
+            status = parent.recv()
+        except EOFError:
+            self.kill()
+            raise KgError("query worker exited while starting") from None
+        if status[0] != "ready":
+            self.kill()
+            raise KgError(f"query worker failed to open the store: {status[1]}")
+        self.triples: int = status[1]
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except (BrokenPipeError, OSError):
+            pass
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.kill()
+
+
+_ERRORS: dict[str, type[KgError]] = {"BadRequest": BadRequest}
+
+
+class WorkerPool:
+    """A fixed number of workers; ``run`` blocks a thread, never the event loop."""
+
+    def __init__(self, spec: StoreSpec, size: int, *, start_timeout: float = 60.0) -> None:
+        self.spec = spec
+        self.start_timeout = start_timeout
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self.kills = 0
+        self.size = size
+        for _ in range(size):
+            self._idle.put(Worker(spec, start_timeout))
+
+    def run(self, request: QueryRequest, timeout: float) -> QueryResult:
+        """Answer ``request`` within ``timeout`` seconds (waiting for a worker included)."""
+        deadline = time.monotonic() + timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"the server is busy: no query worker became free within the {timeout:g} s limit"
+            ) from None
+        remaining = max(0.0, deadline - time.monotonic())
+        try:
+            worker.conn.send(request)
+            if not worker.conn.poll(remaining):
+                self._replace(worker)
+                raise QueryTimeout(
+                    f"the query ran longer than the {timeout:g} s limit and was stopped; "
+                    "narrow it (LIMIT, more specific patterns) or ask for a higher limit"
+                )
+            reply = worker.conn.recv()
+        except (EOFError, BrokenPipeError, OSError):
+            self._replace(worker)
+            raise KgError("the query worker died; it has been restarted") from None
+        self._idle.put(worker)
+        if reply[0] == "ok":
+            return reply[1]
+        error_type = _ERRORS.get(reply[1], BadRequest)
+        raise error_type(reply[2])
+
+    def _replace(self, worker: Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self.kills += 1
+            if self._closed:
+                return
+        self._idle.put(Worker(self.spec, self.start_timeout))
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            worker.stop()

@@ -1,0 +1,40 @@
+"""Turning results into HTTP responses: one place for formats and limit headers."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from kg.formats import Format, result_graph, serialise_graph, serialise_table
+from kg.results import QueryResult
+from kg.service import Service
+
+TEXT_TYPES = ("text/", "application/sparql-results+json", "application/ld+json", "application/n-triples")
+
+
+def content_type(fmt: Format) -> str:
+    media = fmt.media_type
+    if media.startswith(TEXT_TYPES) or media.endswith(("json", "xml", "trig", "n-quads")):
+        return f"{media}; charset=utf-8"
+    return media
+
+
+def limit_headers(result: QueryResult) -> dict[str, str]:
+    headers = {"X-Result-Count": str(result.size)}
+    if result.truncated:
+        headers["X-Result-Truncated"] = "true"
+        headers["X-Result-Limit"] = str(result.limit)
+    return headers
+
+
+def result_response(service: Service, result: QueryResult, fmt: Format) -> Response:
+    if result.kind == "graph":
+        body = serialise_graph(result_graph(result, service.prefixes), fmt)
+    else:
+        body = serialise_table(result, fmt)
+    return Response(body, media_type=content_type(fmt), headers=limit_headers(result))
+
+
+def wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "format" not in request.query_params

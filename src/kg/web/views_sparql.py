@@ -1,0 +1,104 @@
+"""The SPARQL 1.1 Protocol endpoint at /sparql (query only; updates refused)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from kg.errors import BadRequest, Forbidden, PayloadTooLarge
+from kg.linked_data import service_description
+from kg.sparql import check_query, choose_format, negotiate
+from kg.formats import RDF_FORMATS
+from kg.web.responses import content_type, result_response
+
+router = APIRouter()
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refusing (413) anything over the configured limit."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the request body is {declared} bytes; the limit is {limit}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the request body is over the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _one(params: dict[str, list[str]], name: str) -> str | None:
+    values = params.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise BadRequest(f"the {name!r} parameter was given {len(values)} times; give it once")
+    return values[0]
+
+
+async def _protocol(request: Request, params: dict[str, list[str]], query: str | None) -> Response:
+    service = request.app.state.service
+    if "update" in params:
+        raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted")
+    if query is None:
+        raise BadRequest("no query: send SPARQL in the 'query' parameter (GET or form POST) or as an application/sparql-query body")
+    checked = check_query(query, service.graph_iris)
+    default_graphs = params.get("default-graph-uri") or None
+    named_graphs = params.get("named-graph-uri") or None
+    outside = [g for g in (default_graphs or []) + (named_graphs or []) if g not in service.graph_iris]
+    if outside:
+        raise BadRequest(f"default-graph-uri / named-graph-uri may only name graphs of this dataset; not {', '.join(outside)}")
+    format_param = _one(params, "format") or _one(params, "output") or _one(params, "results")
+    fmt = choose_format(checked.is_graph, request.headers.get("accept"), format_param)
+    result = await run_in_threadpool(
+        service.query, checked.text, default_graphs=default_graphs, named_graphs=named_graphs
+    )
+    return result_response(service, result, fmt)
+
+
+@router.get("/sparql", summary="SPARQL query (GET), or the service description when no query is given")
+async def sparql_get(request: Request) -> Response:
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    query = _one(params, "query")
+    if query is None and "update" not in params:
+        service = request.app.state.service
+        fmt = negotiate(request.headers.get("accept"), [RDF_FORMATS["turtle"], RDF_FORMATS["jsonld"], RDF_FORMATS["xml"], RDF_FORMATS["ntriples"]])
+        body = service_description(service, str(request.url_for("sparql_get")), fmt)
+        return Response(body, media_type=content_type(fmt))
+    return await _protocol(request, params, query)
+
+
+@router.post("/sparql", summary="SPARQL query (POST, form-encoded or application/sparql-query)")
+async def sparql_post(request: Request) -> Response:
+    service = request.app.state.service
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await read_body(request, service.settings.max_body_bytes)
+    params = parse_qs(request.url.query, keep_blank_values=True)
+    if media == FORM:
+        try:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            raise BadRequest("the form body is not UTF-8") from None
+        for key, values in form.items():
+            params.setdefault(key, []).extend(values)
+        return await _protocol(request, params, _one(params, "query"))
+    if media == SPARQL_QUERY:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("the query body is not UTF-8") from None
+        return await _protocol(request, params, text)
+    if media == SPARQL_UPDATE:
+        raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted")
+    raise BadRequest(
+        f"unsupported Content-Type {media or '(none)'!r}: POST {FORM} with a 'query' field, or {SPARQL_QUERY}"
+    )

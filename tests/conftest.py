@@ -1,0 +1,95 @@
+"""Shared fixtures: the built dataset and one real server on 127.0.0.1 per test session."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import uvicorn
+from rdflib import Dataset
+
+from kg import graph as kg_graph
+from kg.config import Settings
+from kg.service import Service
+from kg.store import OxigraphStore
+from kg.web.app import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(query_timeout=5.0, max_rows=10_000)
+
+
+@pytest.fixture(scope="session")
+def dataset(settings: Settings) -> Dataset:
+    return kg_graph.build(settings)
+
+
+@pytest.fixture(scope="session")
+def store(dataset: Dataset) -> OxigraphStore:
+    """An in-process Oxigraph store of the dataset, for SPARQL assertions without HTTP."""
+    s = OxigraphStore()
+    s.load_nquads(kg_graph.to_nquads(dataset))
+    return s
+
+
+class RunningServer:
+    """A uvicorn server in a background thread, on a free loopback port."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(service), host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("test server did not start")
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def start_server(settings: Settings, dataset: Dataset) -> RunningServer:
+    server = RunningServer(Service(settings, dataset=dataset))
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def server(settings: Settings, dataset: Dataset) -> Iterator[RunningServer]:
+    """The service over real HTTP (validated data, default Oxigraph store)."""
+    running = start_server(settings, dataset)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(server: RunningServer) -> str:
+    return server.url
+
+
+@pytest.fixture()
+def http(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=30) as client:
+        yield client
