@@ -173,9 +173,7 @@ def resolve_iri(value: str, prefixes: dict[str, str]) -> URIRef:
     raise ValueError("not an IRI, a prefixed name or a short id")
 
 
-def bind_parameters(
-    query: CannedQuery, given: dict[str, str], prefixes: dict[str, str]
-) -> dict[str, Identifier]:
+def bind_parameters(query: CannedQuery, given: dict[str, str], prefixes: dict[str, str]) -> dict[str, Identifier]:
     """Typed values for the query's parameters; InvalidParameter names what was wrong."""
     unknown = sorted(set(given) - {p.name for p in query.params})
     if unknown:

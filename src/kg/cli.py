@@ -58,7 +58,7 @@ def short(term: Identifier | None, names: dict[str, str]) -> str:
             if text.startswith(ns) and len(ns) > len(names.get(best, "")):
                 best = prefix
         if best:
-            return f"{best}:{text[len(names[best]):]}"
+            return f"{best}:{text[len(names[best]) :]}"
         return text
     if isinstance(term, Literal):
         return str(term)
@@ -187,9 +187,7 @@ def parser() -> argparse.ArgumentParser:
         func=cmd_validate
     )
     add("build", "Build and validate the graph, then print its statistics.").set_defaults(func=cmd_build)
-    add("stats", "Triples per graph, entities per class, facts per source document.").set_defaults(
-        func=cmd_stats
-    )
+    add("stats", "Triples per graph, entities per class, facts per source document.").set_defaults(func=cmd_stats)
 
     export = add("export", "Write the dataset in an RDF format to stdout or a file.")
     export.add_argument("--format", choices=sorted(RDF_FORMATS), default="trig")
@@ -197,7 +195,9 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", help="file to write (default: stdout)")
     export.set_defaults(func=cmd_export)
 
-    query = add("query", "Run SPARQL (text or a .rq file) over the dataset; the kg:, id:, sdg: ... prefixes are predefined.")
+    query = add(
+        "query", "Run SPARQL (text or a .rq file) over the dataset; the kg:, id:, sdg: ... prefixes are predefined."
+    )
     query.add_argument("query", help="SPARQL text or the path of a .rq file")
     query.add_argument("--format", choices=["table", "csv", "json"], default="table")
     query.add_argument("--max-rows", type=int, dest="max_rows")

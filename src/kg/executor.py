@@ -10,6 +10,7 @@ every outbound network connection, whatever a query asks.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import queue
 import socket
@@ -117,10 +118,8 @@ class Worker:
         self.conn.close()
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(BrokenPipeError, OSError):
             self.conn.send(None)
-        except (BrokenPipeError, OSError):
-            pass
         self.process.join(timeout=2)
         if self.process.is_alive():
             self.kill()

@@ -97,6 +97,8 @@ def serialise_table(result: QueryResult, fmt: Format) -> bytes:
     """A SELECT or ASK result as SPARQL JSON, XML, CSV or TSV."""
     if result.kind == "ask" and fmt.name in ("csv", "tsv"):
         return _ask_as_text(result, "," if fmt.name == "csv" else "\t")
+    if fmt.name == "tsv":
+        return _tsv(result)
     rdflib_result = Result("ASK" if result.kind == "ask" else "SELECT")
     if result.kind == "ask":
         rdflib_result.askAnswer = bool(result.boolean)
@@ -124,3 +126,17 @@ def _ask_as_text(result: QueryResult, delimiter: str) -> bytes:
     writer.writerow(["_askResult"])
     writer.writerow(["true" if result.boolean else "false"])
     return buffer.getvalue().encode("utf-8")
+
+
+def _tsv(result: QueryResult) -> bytes:
+    """SPARQL 1.1 TSV: ?var headers, terms in their N-Triples/Turtle form (rdflib has no TSV writer)."""
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        cells = []
+        for value in row:
+            if value is None:
+                cells.append("")
+            else:
+                cells.append(value.n3().replace("\t", "\\t").replace("\n", "\\n"))
+        lines.append("\t".join(cells))
+    return ("\n".join(lines) + "\n").encode("utf-8")

@@ -64,9 +64,7 @@ def data_files(settings: Settings) -> list[GraphFile]:
     names = graph_names(settings)
     files = [GraphFile(p, names.ontology) for p in sorted(settings.ontology_dir.glob("kg.ttl"))]
     files += [GraphFile(p, names.reference) for p in sorted((settings.data_dir / "reference").glob("*.ttl"))]
-    files += [
-        GraphFile(settings.data_dir / "sources" / f"{sid}.ttl", iri) for sid, iri in names.sources.items()
-    ]
+    files += [GraphFile(settings.data_dir / "sources" / f"{sid}.ttl", iri) for sid, iri in names.sources.items()]
     if not files:
         raise DataError(f"No data files found under {settings.ontology_dir} and {settings.data_dir}.")
     return files

@@ -43,9 +43,7 @@ class EntityPage:
 
 def entity_page(service: Service, iri: URIRef) -> EntityPage:
     labels = service.internal("labels", entity=iri).records()
-    statements = [
-        {k: str(v) for k, v in r.items()} for r in service.internal("statements", entity=iri).records()
-    ]
+    statements = [{k: str(v) for k, v in r.items()} for r in service.internal("statements", entity=iri).records()]
     if not statements:
         raise NotFound(f"no entity {iri} in this dataset")
     label = next((str(r["label"]) for r in labels if "label" in r), str(iri).rsplit("/", 1)[-1])
@@ -69,13 +67,31 @@ def service_description(service: Service, endpoint: str, fmt: Format) -> bytes:
     g.add((node, RDF.type, SD.Service))
     g.add((node, SD.endpoint, node))
     g.add((node, SD.supportedLanguage, SD.SPARQL11Query))
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+    for name in (
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ):
         g.add((node, SD.resultFormat, URIRef(f"http://www.w3.org/ns/formats/{name}")))
     g.add((node, SD.feature, SD.UnionDefaultGraph))
-    g.add((node, RDFS.comment, Literal(
-        f"Read-only. Time limit {service.settings.query_timeout:g} s, at most {service.settings.max_rows} rows. "
-        "SERVICE, LOAD and FROM outside the dataset are refused. Predefined prefixes: "
-        + ", ".join(sorted(service.prefixes)), lang="en")))
+    g.add(
+        (
+            node,
+            RDFS.comment,
+            Literal(
+                f"Read-only. Time limit {service.settings.query_timeout:g} s, "
+                f"at most {service.settings.max_rows} rows. "
+                "SERVICE, LOAD and FROM outside the dataset are refused. Predefined prefixes: "
+                + ", ".join(sorted(service.prefixes)),
+                lang="en",
+            ),
+        )
+    )
     dataset = BNode()
     g.add((node, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
@@ -100,17 +116,32 @@ def void_description(service: Service, base_url: str, fmt: Format) -> bytes:
     ds = URIRef(service.settings.base_iri + "dataset")
     g.add((ds, RDF.type, VOID.Dataset))
     g.add((ds, DCTERMS.title, Literal("kg: ILO development cooperation knowledge graph", lang="en")))
-    g.add((ds, DCTERMS.description, Literal(
-        "Partners, units, ILO instruments, SDG targets, flagship programmes, projects, funding, "
-        "contributions, ratifications and results, each fact with a verbatim quote from its source.", lang="en")))
+    g.add(
+        (
+            ds,
+            DCTERMS.description,
+            Literal(
+                "Partners, units, ILO instruments, SDG targets, flagship programmes, projects, funding, "
+                "contributions, ratifications and results, each fact with a verbatim quote from its source.",
+                lang="en",
+            ),
+        )
+    )
     g.add((ds, VOID.triples, Literal(service.triples, datatype=XSD.integer)))
     g.add((ds, VOID.uriSpace, Literal(service.settings.id_ns)))
     g.add((ds, VOID.sparqlEndpoint, URIRef(base_url + "sparql")))
     for name in DUMP_FORMATS:
         g.add((ds, VOID.dataDump, URIRef(f"{base_url}dumps/dataset.{name}")))
-    for vocab in ("http://www.w3.org/ns/org#", "https://schema.org/", "http://www.w3.org/2004/02/skos/core#",
-                  "http://www.w3.org/ns/prov#", "http://purl.org/dc/terms/", "http://www.w3.org/ns/oa#",
-                  "http://metadata.un.org/sdg/ontology#", service.settings.ontology_ns):
+    for vocab in (
+        "http://www.w3.org/ns/org#",
+        "https://schema.org/",
+        "http://www.w3.org/2004/02/skos/core#",
+        "http://www.w3.org/ns/prov#",
+        "http://purl.org/dc/terms/",
+        "http://www.w3.org/ns/oa#",
+        "http://metadata.un.org/sdg/ontology#",
+        service.settings.ontology_ns,
+    ):
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
     for slug in ("usdol", "bridge-project", "better-work", "C182"):
         g.add((ds, VOID.exampleResource, URIRef(service.settings.id_ns + slug)))
@@ -119,6 +150,8 @@ def void_description(service: Service, base_url: str, fmt: Format) -> bytes:
         g.add((ds, VOID.subset, part))
         g.add((part, RDF.type, VOID.Dataset))
         g.add((part, VOID.triples, Literal(len(service.dataset.graph(iri)), datatype=XSD.integer)))
-    entities = len({s for s in service.dataset.subjects() if isinstance(s, URIRef) and str(s).startswith(service.settings.id_ns)})
+    entities = len(
+        {s for s in service.dataset.subjects() if isinstance(s, URIRef) and str(s).startswith(service.settings.id_ns)}
+    )
     g.add((ds, VOID.entities, Literal(entities, datatype=XSD.integer)))
     return serialise_graph(g, fmt)

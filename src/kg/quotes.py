@@ -43,7 +43,7 @@ class QuoteProblem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.fact}: {self.reason} (source {self.source}): \"{self.quote[:120]}\""
+        return f'{self.fact}: {self.reason} (source {self.source}): "{self.quote[:120]}"'
 
 
 class SourceTexts:

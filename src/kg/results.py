@@ -33,7 +33,4 @@ class QueryResult:
     def records(self) -> list[dict[str, Identifier]]:
         """Rows as dicts of bound variables (unbound ones left out)."""
         names = [str(v) for v in self.variables]
-        return [
-            {name: value for name, value in zip(names, row, strict=True) if value is not None}
-            for row in self.rows
-        ]
+        return [{name: value for name, value in zip(names, row, strict=True) if value is not None} for row in self.rows]

@@ -58,7 +58,9 @@ class Service:
             report, dataset = validate(settings)
             if not report.ok or dataset is None:
                 lines = "\n".join(report.lines()[:50])
-                raise InvalidData(f"the data does not validate, so the service will not start:\n{lines}\n{report.summary()}")
+                raise InvalidData(
+                    f"the data does not validate, so the service will not start:\n{lines}\n{report.summary()}"
+                )
         self.dataset = dataset
         self.names = kg_graph.graph_names(settings)
         self.graph_iris = {str(g) for g in self.names.all}

@@ -68,14 +68,15 @@ def check_query(text: str, dataset_graphs: set[str]) -> CheckedQuery:
             raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted") from None
         raise BadRequest(
             f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg} "
-            f"(near {exc.line[max(0, exc.col - 20): exc.col + 20]!r})"
+            f"(near {exc.line[max(0, exc.col - 20) : exc.col + 20]!r})"
         ) from None
     except Exception as exc:  # the parser raises a few other types on odd input
         raise BadRequest(f"SPARQL syntax error: {exc}") from None
     query = tree[1]
     from_graphs: list[str] = []
     from_named: list[str] = []
-    clauses = query["datasetClause"] if "datasetClause" in query else []
+    # CompValue.get() returns the key itself when absent, so test membership first.
+    clauses = query["datasetClause"] if "datasetClause" in query else []  # noqa: SIM401
     for clause in clauses:
         if "default" in clause:
             from_graphs.append(str(clause["default"]))
@@ -133,9 +134,7 @@ def negotiate(accept: str | None, offered: list[Format]) -> Format:
         if q <= 0:
             continue
         for fmt in offered:
-            if _matches(media_range, fmt.media_type) and not any(
-                r == fmt.media_type and rq <= 0 for r, rq in ranges
-            ):
+            if _matches(media_range, fmt.media_type) and not any(r == fmt.media_type and rq <= 0 for r, rq in ranges):
                 return fmt
     names = ", ".join(f.media_type for f in offered)
     raise NotAcceptable(f"none of the accepted media types ({accept}) can be produced; available: {names}")

@@ -141,9 +141,7 @@ def _collect_oxigraph(answer: object, max_rows: int) -> QueryResult:
             if len(result.rows) >= max_rows:
                 result.truncated = True
                 break
-            result.rows.append(
-                tuple(None if solution[v] is None else to_rdflib(solution[v]) for v in answer.variables)
-            )
+            result.rows.append(tuple(None if solution[v] is None else to_rdflib(solution[v]) for v in answer.variables))
         return result
     result = QueryResult(kind="graph", limit=max_rows)
     for triple in answer:  # type: ignore[attr-defined]
@@ -188,7 +186,9 @@ class MemoryStore:
         else:
             for s, p, o, _ in self._dataset.quads((None, None, None, None)):
                 view.default_context.add((s, p, o))
-        for iri in named_graphs or [str(g.identifier) for g in self._dataset.graphs() if isinstance(g.identifier, URIRef)]:
+        for iri in named_graphs or [
+            str(g.identifier) for g in self._dataset.graphs() if isinstance(g.identifier, URIRef)
+        ]:
             target = view.graph(URIRef(iri))
             for triple in self._dataset.graph(URIRef(iri)):
                 target.add(triple)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -49,13 +49,15 @@ def create_app(service: Service) -> FastAPI:
     @app.get("/health", summary="Liveness and what is loaded")
     async def health(request: Request) -> JSONResponse:
         svc = request.app.state.service
-        return JSONResponse({
-            "status": "ok",
-            "triples": svc.triples,
-            "store": svc.settings.store,
-            "workers": svc.pool.size,
-            "version": svc.version,
-            "start_seconds": round(svc.start_seconds, 3),
-        })
+        return JSONResponse(
+            {
+                "status": "ok",
+                "triples": svc.triples,
+                "store": svc.settings.store,
+                "workers": svc.pool.size,
+                "version": svc.version,
+                "start_seconds": round(svc.start_seconds, 3),
+            }
+        )
 
     return app

@@ -33,11 +33,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            error_body(exc.status_code, "HTTPError", str(exc.detail)), status_code=exc.status_code
-        )
+        return JSONResponse(error_body(exc.status_code, "HTTPError", str(exc.detail)), status_code=exc.status_code)
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        return JSONResponse(error_body(500, "InternalError", "an unexpected error happened; it has been logged"), status_code=500)
+        return JSONResponse(
+            error_body(500, "InternalError", "an unexpected error happened; it has been logged"), status_code=500
+        )

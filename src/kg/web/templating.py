@@ -16,7 +16,7 @@ environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_
 def local_link(value: str, id_ns: str) -> str:
     """An IRI of this dataset as a path on this server; others unchanged."""
     if value.startswith(id_ns):
-        return "/id/" + value[len(id_ns):]
+        return "/id/" + value[len(id_ns) :]
     return value
 
 

@@ -34,7 +34,12 @@ async def entity(request: Request, slug: str) -> Response:
     elif format_param:
         fmt = choose_format(True, None, format_param)
     else:
-        fmt = negotiate(request.headers.get("accept"), [*ENTITY_FORMATS, HTML] if "text/html" not in request.headers.get("accept", "") else [HTML, *ENTITY_FORMATS])
+        fmt = negotiate(
+            request.headers.get("accept"),
+            [*ENTITY_FORMATS, HTML]
+            if "text/html" not in request.headers.get("accept", "")
+            else [HTML, *ENTITY_FORMATS],
+        )
     headers = {"Link": _alternates(str(request.url.remove_query_params("format"))), "Vary": "Accept"}
     if fmt is HTML:
         page = await run_in_threadpool(entity_page, service, iri)

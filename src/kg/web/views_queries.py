@@ -136,9 +136,13 @@ def install(app: FastAPI) -> None:
             openapi_extra={
                 "parameters": [
                     *[_openapi_parameter(p) for p in query.params],
-                    {"name": "format", "in": "query", "required": False,
-                     "schema": {"type": "string", "enum": ["json", "csv", "sparql-json"]},
-                     "description": "overrides Accept"},
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "required": False,
+                        "schema": {"type": "string", "enum": ["json", "csv", "sparql-json"]},
+                        "description": "overrides Accept",
+                    },
                 ],
                 "responses": {"200": {"content": {f.media_type: {} for f in QUERY_FORMATS}}},
             },

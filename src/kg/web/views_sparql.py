@@ -9,9 +9,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from kg.errors import BadRequest, Forbidden, PayloadTooLarge
+from kg.formats import RDF_FORMATS
 from kg.linked_data import service_description
 from kg.sparql import check_query, choose_format, negotiate
-from kg.formats import RDF_FORMATS
 from kg.web.responses import content_type, result_response
 
 router = APIRouter()
@@ -50,14 +50,19 @@ async def _protocol(request: Request, params: dict[str, list[str]], query: str |
     if "update" in params:
         raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted")
     if query is None:
-        raise BadRequest("no query: send SPARQL in the 'query' parameter (GET or form POST) or as an application/sparql-query body")
+        raise BadRequest(
+            "no query: send SPARQL in the 'query' parameter (GET or form POST) or as an application/sparql-query body"
+        )
     checked = check_query(query, service.graph_iris)
     default_graphs = params.get("default-graph-uri") or None
     named_graphs = params.get("named-graph-uri") or None
     outside = [g for g in (default_graphs or []) + (named_graphs or []) if g not in service.graph_iris]
     if outside:
-        raise BadRequest(f"default-graph-uri / named-graph-uri may only name graphs of this dataset; not {', '.join(outside)}")
-    format_param = _one(params, "format") or _one(params, "output") or _one(params, "results")
+        raise BadRequest(
+            f"default-graph-uri / named-graph-uri may only name graphs of this dataset; not {', '.join(outside)}"
+        )
+    # SPARQLWrapper may repeat these; the first one given wins.
+    format_param = next((params[k][0] for k in ("format", "output", "results") if params.get(k)), None)
     fmt = choose_format(checked.is_graph, request.headers.get("accept"), format_param)
     result = await run_in_threadpool(
         service.query, checked.text, default_graphs=default_graphs, named_graphs=named_graphs
@@ -71,7 +76,10 @@ async def sparql_get(request: Request) -> Response:
     query = _one(params, "query")
     if query is None and "update" not in params:
         service = request.app.state.service
-        fmt = negotiate(request.headers.get("accept"), [RDF_FORMATS["turtle"], RDF_FORMATS["jsonld"], RDF_FORMATS["xml"], RDF_FORMATS["ntriples"]])
+        fmt = negotiate(
+            request.headers.get("accept"),
+            [RDF_FORMATS["turtle"], RDF_FORMATS["jsonld"], RDF_FORMATS["xml"], RDF_FORMATS["ntriples"]],
+        )
         body = service_description(service, str(request.url_for("sparql_get")), fmt)
         return Response(body, media_type=content_type(fmt))
     return await _protocol(request, params, query)
