@@ -1,4 +1,4 @@
-"""The ``kg`` command: build, validate, query, export, stats, serve, load."""
+"""The ``kg`` command: build, validate, query, export, stats, serve."""
 
 from __future__ import annotations
 
@@ -170,12 +170,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(_settings(args))
 
 
-def cmd_load(args: argparse.Namespace) -> int:
-    from kg.loading import load_into_store
-
-    return load_into_store(_settings(args))
-
-
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kg", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -206,10 +200,7 @@ def parser() -> argparse.ArgumentParser:
     serve = add("serve", "Build, validate and serve the graph over HTTP (SPARQL, API, linked data).")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
-    serve.add_argument("--store", choices=["oxigraph", "memory", "sparql"])
-    serve.add_argument("--store-path", type=Path, dest="store_path", help="on-disk Oxigraph store folder")
-    serve.add_argument("--endpoint", help="SPARQL query endpoint URL for --store sparql")
-    serve.add_argument("--update-endpoint", dest="update_endpoint", help="SPARQL update endpoint URL")
+    serve.add_argument("--store", choices=["oxigraph", "memory"], help="query store (default oxigraph)")
     serve.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
     serve.add_argument("--max-rows", type=int, dest="max_rows", help="result row cap (default 10000)")
     serve.set_defaults(func=cmd_serve)

@@ -21,6 +21,7 @@ from rdflib.term import Identifier
 from kg import graph as kg_graph
 from kg.catalog import Catalog
 from kg.config import Settings
+from kg.connections import ConnectionIndex
 from kg.errors import KgError
 from kg.executor import QueryRequest, WorkerPool
 from kg.formats import Format, serialise_graph
@@ -76,6 +77,7 @@ class Service:
         spec = StoreSpec(kind=settings.store, nquads=nquads_path)
         self.pool = WorkerPool(spec, settings.workers)
         self._dumps: dict[str, Dump] = {}
+        self.connections = ConnectionIndex(dataset, settings)
         self.start_seconds = time.perf_counter() - started
 
     def query(

@@ -1,0 +1,47 @@
+"""GET /connections: the paths between two entities, each hop with its predicate and source."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from kg.catalog import resolve_iri
+from kg.connections import MAX_HOPS, MAX_PATHS
+from kg.errors import InvalidParameter, NotFound
+
+router = APIRouter()
+
+
+def _entity(request: Request, name: str, value: str):  # type: ignore[no-untyped-def]
+    service = request.app.state.service
+    try:
+        iri = resolve_iri(value, service.prefixes)
+    except ValueError:
+        raise InvalidParameter(f"parameter {name!r}: {value!r} is not an IRI, prefixed name or short id") from None
+    if iri not in service.connections:
+        raise NotFound(f"parameter {name!r}: no entity {iri} is linked to anything in this dataset")
+    return iri
+
+
+@router.get("/connections", summary="How two entities are connected", tags=["canned queries"])
+async def connections(
+    request: Request,
+    source: Annotated[str, Query(alias="from", description="start entity: short id, prefixed name or IRI", examples=["usaid"])],
+    target: Annotated[str, Query(alias="to", description="end entity", examples=["forced-labour"])],
+    hops: Annotated[int, Query(ge=1, le=MAX_HOPS, description="longest path, in statements")] = 3,
+    limit: Annotated[int, Query(ge=1, le=MAX_PATHS, description="most paths returned")] = 20,
+) -> JSONResponse:
+    service = request.app.state.service
+    start = _entity(request, "from", source)
+    end = _entity(request, "to", target)
+    index = service.connections
+    paths = await run_in_threadpool(index.paths, start, end, hops, limit)
+    return JSONResponse({
+        "from": {"iri": str(start), "label": index.label(str(start))},
+        "to": {"iri": str(end), "label": index.label(str(end))},
+        "maxHops": hops,
+        "paths": [index.describe_path(p) for p in paths],
+    })
