@@ -57,13 +57,15 @@ def main() -> int:
                     times.append((time.perf_counter() - t) * 1000)
                     r.raise_for_status()
                 times.sort()
-                rows.append({
-                    "query": q["name"],
-                    "params": params,
-                    "rows": r.json()["count"],
-                    "median_ms": round(statistics.median(times), 2),
-                    "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
-                })
+                rows.append(
+                    {
+                        "query": q["name"],
+                        "params": params,
+                        "rows": r.json()["count"],
+                        "median_ms": round(statistics.median(times), 2),
+                        "p95_ms": round(times[int(0.95 * (len(times) - 1))], 2),
+                    }
+                )
     finally:
         server.terminate()
         server.wait(timeout=10)

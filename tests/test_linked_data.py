@@ -47,7 +47,10 @@ def test_unknown_entity_is_404(http: httpx.Client) -> None:
         assert "no entity" in r.json()["message"]
 
 
-@pytest.mark.parametrize("name,fmt", [("turtle", "turtle"), ("ntriples", "nt"), ("nquads", "nquads"), ("trig", "trig"), ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    "name,fmt",
+    [("turtle", "turtle"), ("ntriples", "nt"), ("nquads", "nquads"), ("trig", "trig"), ("jsonld", "json-ld")],
+)
 def test_dumps_with_etag_and_304(http: httpx.Client, server, name: str, fmt: str) -> None:  # type: ignore[no-untyped-def]
     r = http.get(f"/dumps/dataset.{name}")
     assert r.status_code == 200
@@ -108,8 +111,12 @@ def test_connections_to_sdg_marks_derived_hops(http: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     "params,status",
-    [({"from": "usaid"}, 422), ({"from": "usaid", "to": "nothing-here"}, 404),
-     ({"from": "usaid", "to": "forced-labour", "hops": 9}, 422), ({"from": "bad iri!", "to": "usaid"}, 422)],
+    [
+        ({"from": "usaid"}, 422),
+        ({"from": "usaid", "to": "nothing-here"}, 404),
+        ({"from": "usaid", "to": "forced-labour", "hops": 9}, 422),
+        ({"from": "bad iri!", "to": "usaid"}, 422),
+    ],
 )
 def test_connections_bad_input(http: httpx.Client, params: dict[str, object], status: int) -> None:
     r = http.get("/connections", params=params)

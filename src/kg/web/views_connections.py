@@ -29,7 +29,9 @@ def _entity(request: Request, name: str, value: str):  # type: ignore[no-untyped
 @router.get("/connections", summary="How two entities are connected", tags=["canned queries"])
 async def connections(
     request: Request,
-    source: Annotated[str, Query(alias="from", description="start entity: short id, prefixed name or IRI", examples=["usaid"])],
+    source: Annotated[
+        str, Query(alias="from", description="start entity: short id, prefixed name or IRI", examples=["usaid"])
+    ],
     target: Annotated[str, Query(alias="to", description="end entity", examples=["forced-labour"])],
     hops: Annotated[int, Query(ge=1, le=MAX_HOPS, description="longest path, in statements")] = 3,
     limit: Annotated[int, Query(ge=1, le=MAX_PATHS, description="most paths returned")] = 20,
@@ -39,9 +41,11 @@ async def connections(
     end = _entity(request, "to", target)
     index = service.connections
     paths = await run_in_threadpool(index.paths, start, end, hops, limit)
-    return JSONResponse({
-        "from": {"iri": str(start), "label": index.label(str(start))},
-        "to": {"iri": str(end), "label": index.label(str(end))},
-        "maxHops": hops,
-        "paths": [index.describe_path(p) for p in paths],
-    })
+    return JSONResponse(
+        {
+            "from": {"iri": str(start), "label": index.label(str(start))},
+            "to": {"iri": str(end), "label": index.label(str(end))},
+            "maxHops": hops,
+            "paths": [index.describe_path(p) for p in paths],
+        }
+    )
