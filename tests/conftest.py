@@ -39,7 +39,7 @@ def dataset(settings: Settings) -> Dataset:
 def store(dataset: Dataset) -> OxigraphStore:
     """An in-process Oxigraph store of the dataset, for SPARQL assertions without HTTP."""
     s = OxigraphStore()
-    s.load_nquads(kg_graph.to_nquads(dataset))
+    s.load_nquads(kg_graph.to_union_nquads(dataset))
     return s
 
 

@@ -367,3 +367,12 @@ def test_runaway_query_is_stopped_and_others_still_answered(base_url: str, serve
     # The worker that ran it was killed (its CPU freed) and replaced.
     assert server.service.pool.kills == kills_before + 1
     assert httpx.get(base_url + "/sparql", params={"query": COUNT_FUNDINGS}, timeout=30).status_code == 200
+
+
+def test_default_graph_is_a_merge_without_duplicates(http: httpx.Client) -> None:
+    # DRL is stated to be a unit of the Department of State by sources 000 and 001.
+    q = "SELECT ?g WHERE { GRAPH ?g { id:drl org:unitOf id:usdos } }"
+    assert len(http.get("/sparql", params={"query": q}).json()["results"]["bindings"]) == 2
+    q = "SELECT ?unit WHERE { ?unit org:unitOf id:usdos }"
+    units = [b["unit"]["value"] for b in http.get("/sparql", params={"query": q}).json()["results"]["bindings"]]
+    assert len(units) == len(set(units)) == 4

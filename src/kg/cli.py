@@ -43,7 +43,7 @@ def _built(settings: Settings) -> Dataset:
 
 def _query_store(dataset: Dataset) -> OxigraphStore:
     store = OxigraphStore()
-    store.load_nquads(kg_graph.to_nquads(dataset))
+    store.load_nquads(kg_graph.to_union_nquads(dataset))
     return store
 
 

@@ -156,6 +156,19 @@ def to_nquads(dataset: Dataset) -> bytes:
     return data
 
 
+def to_union_nquads(dataset: Dataset) -> bytes:
+    """N-Quads with the named graphs plus their merge as the default graph.
+
+    Oxigraph's union-default-graph option yields a solution per quad, so a
+    triple stated by two sources would come back twice; a materialised merge
+    gives the set semantics of an RDF merge.
+    """
+    merged = Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        merged.add((s, p, o))
+    return to_nquads(dataset) + merged.serialize(format="nt", encoding="utf-8")
+
+
 def select_graphs(dataset: Dataset, settings: Settings, which: str) -> Dataset:
     """A dataset with only the asserted graphs, only the inferred graph, or all."""
     names = graph_names(settings)

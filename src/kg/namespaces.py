@@ -41,6 +41,7 @@ def prefixes(settings: Settings) -> dict[str, str]:
         "kg": settings.ontology_ns,
         "id": settings.id_ns,
         "graph": settings.graph_ns,
+        "source": settings.graph_ns + "source/",
     }
 
 

@@ -73,7 +73,7 @@ class Service:
         self.triples = sum(1 for _ in dataset.quads((None, None, None, None)))
         self._tmp = tempfile.TemporaryDirectory(prefix="kg-")
         nquads_path = Path(self._tmp.name) / "dataset.nq"
-        nquads_path.write_bytes(self.nquads)
+        nquads_path.write_bytes(kg_graph.to_union_nquads(dataset) if settings.store == "oxigraph" else self.nquads)
         spec = StoreSpec(kind=settings.store, nquads=nquads_path)
         self.pool = WorkerPool(spec, settings.workers)
         self._dumps: dict[str, Dump] = {}

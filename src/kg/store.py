@@ -84,7 +84,11 @@ def to_oxigraph(term: Identifier) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 class OxigraphStore:
-    """pyoxigraph: in memory, or persistent on disk at ``path``."""
+    """pyoxigraph: in memory, or persistent on disk at ``path``.
+
+    Its default graph must hold the merge of the named graphs (see
+    ``kg.graph.to_union_nquads``): queries read the default graph as it is.
+    """
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         if path is None:
@@ -116,8 +120,6 @@ class OxigraphStore:
         options: dict[str, object] = {"prefixes": prefixes}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if bindings:
