@@ -76,10 +76,22 @@ def start_server(settings: Settings, dataset: Dataset) -> RunningServer:
     return server
 
 
-@pytest.fixture(scope="session")
-def server(settings: Settings, dataset: Dataset) -> Iterator[RunningServer]:
-    """The service over real HTTP (validated data, default Oxigraph store)."""
-    running = start_server(settings, dataset)
+#: Every store the service can run on; the protocol, linked-data and canned-query
+#: tests run once per store.
+STORES = ["oxigraph", "oxigraph-disk", "memory"]
+
+
+@pytest.fixture(scope="session", params=STORES)
+def server(
+    request: pytest.FixtureRequest, settings: Settings, dataset: Dataset, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningServer]:
+    """The service over real HTTP, on validated data, once per store."""
+    kind = request.param
+    if kind == "oxigraph-disk":
+        store_settings = settings.with_overrides(store="oxigraph", store_path=tmp_path_factory.mktemp("oxigraph"))
+    else:
+        store_settings = settings.with_overrides(store=kind)
+    running = start_server(store_settings, dataset)
     yield running
     running.stop()
 

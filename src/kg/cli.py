@@ -1,4 +1,4 @@
-"""The ``kg`` command: build, validate, query, export, stats, serve."""
+"""The ``kg`` command: build, validate, query, export, stats, serve, load."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         update_endpoint=getattr(args, "update_endpoint", None),
         query_timeout=getattr(args, "timeout", None),
         max_rows=getattr(args, "max_rows", None),
+        graph_store=getattr(args, "graph_store", None),
     )
 
 
@@ -167,7 +168,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from kg.web.server import serve
 
-    return serve(_settings(args))
+    return serve(_settings(args), prebuilt=args.dataset)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from kg.loading import load
+
+    print(load(_settings(args), args.dataset))
+    return 0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -200,10 +208,22 @@ def parser() -> argparse.ArgumentParser:
     serve = add("serve", "Build, validate and serve the graph over HTTP (SPARQL, API, linked data).")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
-    serve.add_argument("--store", choices=["oxigraph", "memory"], help="query store (default oxigraph)")
+    serve.add_argument("--store", choices=["oxigraph", "memory", "sparql"], help="query store (default oxigraph)")
+    serve.add_argument("--store-path", type=Path, dest="store_path", help="on-disk Oxigraph store folder")
+    serve.add_argument("--endpoint", help="SPARQL query endpoint URL, for --store sparql")
+    serve.add_argument("--dataset", type=Path, help="serve this N-Quads/TriG file as it is, without validation")
     serve.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
     serve.add_argument("--max-rows", type=int, dest="max_rows", help="result row cap (default 10000)")
     serve.set_defaults(func=cmd_serve)
+
+    load = add("load", "Write the validated dataset (or --dataset FILE) into the configured store.")
+    load.add_argument("--store", choices=["oxigraph", "memory", "sparql"])
+    load.add_argument("--store-path", type=Path, dest="store_path", help="on-disk Oxigraph store folder")
+    load.add_argument("--endpoint", help="SPARQL query endpoint URL")
+    load.add_argument("--update-endpoint", dest="update_endpoint", help="SPARQL update endpoint URL")
+    load.add_argument("--graph-store", dest="graph_store", help="SPARQL Graph Store Protocol URL")
+    load.add_argument("--dataset", type=Path, help="load this N-Quads/TriG file instead of the project's data")
+    load.set_defaults(func=cmd_load)
     return top
 
 

@@ -36,6 +36,7 @@ class Settings:
     store_path: Path | None = None
     endpoint: str | None = None
     update_endpoint: str | None = None
+    graph_store: str | None = None
     query_timeout: float = 10.0
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000

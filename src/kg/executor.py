@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
+from urllib.parse import urlsplit
 
 from rdflib.term import Identifier
 
@@ -41,25 +42,43 @@ class QueryRequest:
     named_graphs: list[str] | None = None
 
 
-def _refuse_network() -> None:
-    """Make every non-local socket connection in this process fail."""
+def _endpoint_address(endpoint: str | None) -> tuple[str, int] | None:
+    if not endpoint:
+        return None
+    url = urlsplit(endpoint)
+    port = url.port or (443 if url.scheme == "https" else 80)
+    return (url.hostname or "", port)
+
+
+def _refuse_network(allowed: tuple[str, int] | None = None) -> None:
+    """Make every socket connection in this process fail, but to the configured SPARQL endpoint."""
 
     original = socket.socket.connect
 
     def connect(self: socket.socket, address: Any) -> None:
-        if self.family == socket.AF_UNIX:
+        if self.family == socket.AF_UNIX or (allowed is not None and _same_address(address, allowed)):
             original(self, address)
             return
         raise PermissionError("kg query workers make no network connections")
 
     socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.create_connection = lambda *a, **k: (_ for _ in ()).throw(  # type: ignore[assignment]
-        PermissionError("kg query workers make no network connections")
-    )
+
+
+def _same_address(address: Any, allowed: tuple[str, int]) -> bool:
+    if not isinstance(address, tuple) or len(address) < 2:
+        return False
+    host, port = address[0], address[1]
+    if port != allowed[1]:
+        return False
+    try:
+        resolved = {info[4][0] for info in socket.getaddrinfo(allowed[0], allowed[1])}
+    except OSError:
+        return False
+    return host in resolved or host == allowed[0]
 
 
 def _worker_main(spec: StoreSpec, conn: Connection) -> None:
-    _refuse_network()
+    _refuse_network(_endpoint_address(spec.endpoint))
     try:
         store = open_store(spec)
     except Exception as exc:  # report and exit: the pool surfaces the message

@@ -9,6 +9,7 @@ applied until nothing new appears, and land in their own graph.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,3 +182,12 @@ def select_graphs(dataset: Dataset, settings: Settings, which: str) -> Dataset:
         for triple in dataset.graph(iri):
             target.add(triple)
     return selected
+
+
+def source_version(settings: Settings) -> str:
+    """A stable fingerprint of every file the dataset is built from (blank node ids vary between builds)."""
+    digest = hashlib.sha256(settings.base_iri.encode())
+    for path in [*(f.path for f in data_files(settings)), *rule_files(settings)]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -99,12 +99,12 @@ def service_description(service: Service, endpoint: str, fmt: Format) -> bytes:
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
     g.add((default, RDFS.comment, Literal("The union of all named graphs.", lang="en")))
-    for iri in service.names.all:
+    for iri, count in sorted(service.graph_counts.items()):
         named = BNode()
         g.add((dataset, SD.namedGraph, named))
         g.add((named, RDF.type, SD.NamedGraph))
-        g.add((named, SD.name, iri))
-        g.add((named, VOID.triples, Literal(len(service.dataset.graph(iri)), datatype=XSD.integer)))
+        g.add((named, SD.name, URIRef(iri)))
+        g.add((named, VOID.triples, Literal(count, datatype=XSD.integer)))
     return serialise_graph(g, fmt)
 
 
@@ -145,13 +145,11 @@ def void_description(service: Service, base_url: str, fmt: Format) -> bytes:
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
     for slug in ("usdol", "bridge-project", "better-work", "C182"):
         g.add((ds, VOID.exampleResource, URIRef(service.settings.id_ns + slug)))
-    for iri in service.names.all:
-        part = URIRef(str(iri))
+    for iri, count in sorted(service.graph_counts.items()):
+        part = URIRef(iri)
         g.add((ds, VOID.subset, part))
         g.add((part, RDF.type, VOID.Dataset))
-        g.add((part, VOID.triples, Literal(len(service.dataset.graph(iri)), datatype=XSD.integer)))
-    entities = len(
-        {s for s in service.dataset.subjects() if isinstance(s, URIRef) and str(s).startswith(service.settings.id_ns)}
-    )
+        g.add((part, VOID.triples, Literal(count, datatype=XSD.integer)))
+    entities = service.entity_count
     g.add((ds, VOID.entities, Literal(entities, datatype=XSD.integer)))
     return serialise_graph(g, fmt)

@@ -1,8 +1,10 @@
-"""The running service's state: the validated dataset, the query workers, the catalog.
+"""The running service's state: the dataset, the store, the query workers, the catalog.
 
-Created once at start. It refuses to start on data that fails validation;
-afterwards every query goes through :meth:`Service.query`, which runs in a
-worker process with the configured time and row limits.
+Created once at start. By default it builds the graph from the files and
+refuses to start on data that fails validation; ``prebuilt`` serves a dataset
+file as it is (for benchmarks and exports of this project). Every query goes
+through :meth:`Service.query`, which runs in a worker process with the
+configured time and row limits.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from rdflib import Dataset, URIRef
@@ -22,15 +24,15 @@ from kg import graph as kg_graph
 from kg.catalog import Catalog
 from kg.config import Settings
 from kg.connections import ConnectionIndex
-from kg.errors import KgError
+from kg.errors import KgError, NotFound
 from kg.executor import QueryRequest, WorkerPool
 from kg.formats import Format, serialise_graph
 from kg.namespaces import prefixes
 from kg.results import QueryResult
-from kg.store import StoreSpec
-from kg.validate import validate
+from kg.store import OxigraphStore, StoreSpec
 
 RQ_DIR = Path(__file__).parent / "rq"
+MARKER = "kg-dataset-version"
 
 
 @cache
@@ -45,40 +47,106 @@ class InvalidData(KgError):
 
 @dataclass
 class Dump:
-    data: bytes
+    data: bytes | None
     etag: str
+    path: Path | None = None
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()[:16]
+
+
+def prepare_oxigraph_on_disk(path: Path, dataset_file: Path, version: str) -> bool:
+    """Load the dataset into the on-disk store unless it already holds this version.
+
+    Returns whether it loaded. The store is closed afterwards, so that worker
+    processes can open it read-only.
+    """
+    path.mkdir(parents=True, exist_ok=True)
+    marker = path / MARKER
+    if marker.exists() and marker.read_text().strip() == version:
+        return False
+    store = OxigraphStore(path)
+    store.clear()
+    store.load_file(dataset_file)
+    del store
+    marker.write_text(version + "\n")
+    return True
 
 
 class Service:
     """Everything a request handler needs, built once."""
 
-    def __init__(self, settings: Settings, *, dataset: Dataset | None = None) -> None:
+    def __init__(self, settings: Settings, *, dataset: Dataset | None = None, prebuilt: Path | None = None) -> None:
         started = time.perf_counter()
         self.settings = settings
-        if dataset is None:
-            report, dataset = validate(settings)
-            if not report.ok or dataset is None:
-                lines = "\n".join(report.lines()[:50])
-                raise InvalidData(
-                    f"the data does not validate, so the service will not start:\n{lines}\n{report.summary()}"
-                )
-        self.dataset = dataset
-        self.names = kg_graph.graph_names(settings)
-        self.graph_iris = {str(g) for g in self.names.all}
         self.prefixes = prefixes(settings)
         self.catalog = Catalog(settings.queries_dir)
-        self.nquads = kg_graph.to_nquads(dataset)
-        self.version = hashlib.sha256(self.nquads).hexdigest()[:16]
-        self.last_modified = formatdate(time.time(), usegmt=True)
-        self.triples = sum(1 for _ in dataset.quads((None, None, None, None)))
         self._tmp = tempfile.TemporaryDirectory(prefix="kg-")
-        nquads_path = Path(self._tmp.name) / "dataset.nq"
-        nquads_path.write_bytes(kg_graph.to_union_nquads(dataset) if settings.store == "oxigraph" else self.nquads)
-        spec = StoreSpec(kind=settings.store, nquads=nquads_path)
-        self.pool = WorkerPool(spec, settings.workers)
+        self.dataset: Dataset | None = None
+        if prebuilt is not None:
+            self.dataset_file = prebuilt
+            self.version = file_digest(prebuilt)
+        else:
+            built_here = dataset is None
+            if dataset is None:
+                dataset = self._validated(settings)
+            self.dataset = dataset
+            nquads = kg_graph.to_nquads(dataset)
+            # Files fingerprint when built from them (stable across builds); content hash otherwise.
+            self.version = kg_graph.source_version(settings) if built_here else hashlib.sha256(nquads).hexdigest()[:16]
+            self.dataset_file = Path(self._tmp.name) / "dataset.nq"
+            self.dataset_file.write_bytes(nquads)
+        self.last_modified = formatdate(time.time(), usegmt=True)
+        self.loaded_store = False
+        self.pool = WorkerPool(self._store_spec(), settings.workers)
+        self.graph_counts = self._graph_counts()
+        self.graph_iris = set(self.graph_counts)
+        self.triples = sum(self.graph_counts.values())
+        self.names = kg_graph.graph_names(settings)
+        self.connections = ConnectionIndex(self.dataset, settings) if self.dataset is not None else None
         self._dumps: dict[str, Dump] = {}
-        self.connections = ConnectionIndex(dataset, settings)
         self.start_seconds = time.perf_counter() - started
+
+    @staticmethod
+    def _validated(settings: Settings) -> Dataset:
+        from kg.validate import validate
+
+        report, dataset = validate(settings)
+        if not report.ok or dataset is None:
+            lines = "\n".join(report.lines()[:50])
+            raise InvalidData(
+                f"the data does not validate, so the service will not start:\n{lines}\n{report.summary()}"
+            )
+        return dataset
+
+    def _store_spec(self) -> StoreSpec:
+        s = self.settings
+        if s.store == "oxigraph" and s.store_path is not None:
+            self.loaded_store = prepare_oxigraph_on_disk(s.store_path, self.dataset_file, self.version)
+            return StoreSpec(kind="oxigraph", path=s.store_path)
+        if s.store in ("oxigraph", "memory"):
+            return StoreSpec(kind=s.store, nquads=self.dataset_file)
+        if s.store == "sparql":
+            return StoreSpec(kind="sparql", endpoint=s.endpoint, timeout=s.query_timeout)
+        raise KgError(f"unknown store {s.store!r}: expected oxigraph, memory or sparql")
+
+    def _graph_counts(self) -> dict[str, int]:
+        result = self.query(internal_query("graph-counts"), max_rows=100_000)
+        counts = {}
+        for graph, count in result.rows:
+            if graph is not None and str(graph).startswith(self.settings.graph_ns):
+                counts[str(graph)] = int(count)  # type: ignore[arg-type]
+        return counts
+
+    @cached_property
+    def entity_count(self) -> int:
+        rows = self.query(internal_query("entity-count")).rows
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0  # type: ignore[arg-type]
 
     def query(
         self,
@@ -107,8 +175,17 @@ class Service:
     def dump(self, fmt: Format) -> Dump:
         """The whole dataset in one format, computed once and cached with its ETag."""
         if fmt.name not in self._dumps:
-            data = self.nquads if fmt.name == "nquads" else serialise_graph(self.dataset, fmt)
-            self._dumps[fmt.name] = Dump(data, f'"{self.version}-{fmt.name}"')
+            etag = f'"{self.version}-{fmt.name}"'
+            if self.dataset is not None:
+                data = self.dataset_file.read_bytes() if fmt.name == "nquads" else serialise_graph(self.dataset, fmt)
+                self._dumps[fmt.name] = Dump(data, etag)
+            elif self.dataset_file.suffix.lower().lstrip(".") in (fmt.extension, fmt.name):
+                self._dumps[fmt.name] = Dump(None, etag, path=self.dataset_file)
+            else:
+                raise NotFound(
+                    f"this service runs on a prebuilt dataset; only its own file is a dump: "
+                    f"dataset.{'nquads' if self.dataset_file.suffix == '.nq' else 'trig'}"
+                )
         return self._dumps[fmt.name]
 
     def entity_iri(self, slug: str) -> URIRef:

@@ -19,7 +19,10 @@ from rdflib.term import Identifier, Variable
 from kg.errors import BadRequest, KgError
 from kg.results import QueryResult
 
-STORE_KINDS = ("oxigraph", "memory")
+STORE_KINDS = ("oxigraph", "memory", "sparql")
+
+#: Merge every named graph into the default graph (see OxigraphStore).
+MERGE_INTO_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class Store(Protocol):
@@ -41,11 +44,31 @@ class Store(Protocol):
 
 @dataclass(frozen=True)
 class StoreSpec:
-    """How to open a store; picklable, so a worker process can open its own."""
+    """How to open a store; picklable, so a worker process can open its own.
+
+    ``nquads`` is a dataset file (N-Quads or TriG) to load; ``path`` an on-disk
+    Oxigraph store (opened read-only); ``endpoint`` an external SPARQL endpoint.
+    """
 
     kind: str
     nquads: Path | None = None
     path: Path | None = None
+    endpoint: str | None = None
+    timeout: float | None = None
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The Oxigraph format of a dataset file, from its extension."""
+    suffix = path.suffix.lower()
+    if suffix in (".nq", ".nquads"):
+        return ox.RdfFormat.N_QUADS
+    if suffix == ".trig":
+        return ox.RdfFormat.TRIG
+    if suffix in (".nt", ".ntriples"):
+        return ox.RdfFormat.N_TRIPLES
+    if suffix == ".ttl":
+        return ox.RdfFormat.TURTLE
+    raise KgError(f"{path}: unknown dataset format; use .nq, .trig, .nt or .ttl")
 
 
 # ---------------------------------------------------------------- term conversion
@@ -99,7 +122,18 @@ class OxigraphStore:
             self._store = ox.Store(str(path))
 
     def load_nquads(self, data: bytes) -> None:
+        """Load N-Quads whose default graph already holds the merge (kg.graph.to_union_nquads)."""
         self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+
+    def load_file(self, path: Path, *, merge_default: bool = True) -> None:
+        """Bulk-load a dataset file, then merge its named graphs into the default graph."""
+        self._store.bulk_load(path=str(path), format=rdf_format(path))
+        if merge_default:
+            self._store.update(MERGE_INTO_DEFAULT)
+        self._store.flush()
+
+    def flush(self) -> None:
+        self._store.flush()
 
     def clear(self) -> None:
         self._store.clear()
@@ -170,6 +204,14 @@ class MemoryStore:
     def load_nquads(self, data: bytes) -> None:
         self._dataset.parse(data=data, format="nquads")
 
+    def load_file(self, path: Path) -> None:
+        fmt = {".nq": "nquads", ".nquads": "nquads", ".trig": "trig", ".nt": "nt", ".ttl": "turtle"}.get(
+            path.suffix.lower()
+        )
+        if fmt is None:
+            raise KgError(f"{path}: unknown dataset format; use .nq, .trig, .nt or .ttl")
+        self._dataset.parse(str(path), format=fmt)
+
     def clear(self) -> None:
         self._dataset = Dataset(default_union=True)
 
@@ -232,16 +274,24 @@ class MemoryStore:
         return result
 
 
-def open_store(spec: StoreSpec) -> OxigraphStore | MemoryStore:
-    """Open the store a spec describes, loading its N-Quads file if it has one."""
+def open_store(spec: StoreSpec) -> Store:
+    """Open the store a spec describes (in a worker process), loading its file if it has one."""
     if spec.kind == "oxigraph":
-        if spec.path is not None and spec.nquads is None:
+        if spec.path is not None:
             return OxigraphStore(spec.path, read_only=True)
-        store: OxigraphStore | MemoryStore = OxigraphStore()
-    elif spec.kind == "memory":
-        store = MemoryStore()
-    else:
-        raise KgError(f"unknown store {spec.kind!r}: expected one of {', '.join(STORE_KINDS)}")
-    if spec.nquads is not None:
-        store.load_nquads(spec.nquads.read_bytes())
-    return store
+        oxigraph = OxigraphStore()
+        if spec.nquads is not None:
+            oxigraph.load_file(spec.nquads)
+        return oxigraph
+    if spec.kind == "memory":
+        memory = MemoryStore()
+        if spec.nquads is not None:
+            memory.load_file(spec.nquads)
+        return memory
+    if spec.kind == "sparql":
+        from kg.remote import SparqlEndpointStore
+
+        if not spec.endpoint:
+            raise KgError("the sparql store needs an endpoint URL (--endpoint or KG_ENDPOINT)")
+        return SparqlEndpointStore(spec.endpoint, timeout=spec.timeout)
+    raise KgError(f"unknown store {spec.kind!r}: expected one of {', '.join(STORE_KINDS)}")

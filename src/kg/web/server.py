@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import uvicorn
 
@@ -12,9 +13,9 @@ from kg.service import Service
 from kg.web.app import create_app
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, prebuilt: Path | None = None) -> int:
     try:
-        service = Service(settings)
+        service = Service(settings, prebuilt=prebuilt)
     except KgError as exc:
         print(f"kg: {exc}", file=sys.stderr)
         return 1

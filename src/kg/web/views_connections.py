@@ -17,6 +17,8 @@ router = APIRouter()
 
 def _entity(request: Request, name: str, value: str):  # type: ignore[no-untyped-def]
     service = request.app.state.service
+    if service.connections is None:
+        raise NotFound("connections are indexed only when the service builds the graph from its files")
     try:
         iri = resolve_iri(value, service.prefixes)
     except ValueError:

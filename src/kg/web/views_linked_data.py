@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 
 from kg.errors import NotFound
-from kg.formats import RDF_FORMATS, Format, serialise_graph
+from kg.formats import RDF_FORMATS, Format, result_graph, serialise_graph
 from kg.linked_data import DUMP_FORMATS, describe, entity_page, void_description
+from kg.service import internal_query
 from kg.sparql import choose_format, negotiate
 from kg.web.responses import content_type
 from kg.web.templating import render
@@ -52,7 +53,8 @@ async def entity(request: Request, slug: str) -> Response:
 async def ontology(request: Request) -> Response:
     service = request.app.state.service
     fmt = choose_format(True, request.headers.get("accept"), request.query_params.get("format"))
-    return Response(serialise_graph(service.dataset.graph(service.names.ontology), fmt), media_type=content_type(fmt))
+    result = await run_in_threadpool(service.query, internal_query("ontology"))
+    return Response(serialise_graph(result_graph(result, service.prefixes), fmt), media_type=content_type(fmt))
 
 
 @router.get("/dumps/dataset.{name}", summary="The whole dataset (turtle, ntriples, nquads, trig, jsonld)")
@@ -70,6 +72,8 @@ async def dump(request: Request, name: str) -> Response:
     dumped = await run_in_threadpool(service.dump, fmt)
     headers["ETag"] = dumped.etag
     headers["Content-Disposition"] = f'inline; filename="kg-dataset.{fmt.extension}"'
+    if dumped.path is not None:
+        return FileResponse(dumped.path, media_type=content_type(fmt), headers=headers)
     return Response(dumped.data, media_type=content_type(fmt), headers=headers)
 
 

@@ -1,0 +1,126 @@
+"""An external SPARQL 1.1 endpoint as a store (Virtuoso, Fuseki, GraphDB, QLever ...).
+
+Queries go through SPARQLWrapper. Parameters are bound with a trailing
+``VALUES`` block built from validated RDF terms (SPARQL has no other way to
+send bindings over the protocol); the service's predefined prefixes are sent
+as ``PREFIX`` lines, from configuration, never from user input.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.error import HTTPError, URLError
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Identifier, Variable
+from SPARQLWrapper import JSON, N3, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+from kg.errors import BadRequest, KgError
+from kg.results import QueryResult
+
+_SAFE_IRI = re.compile(r"^[^\s<>\"{}|^`\\]+$")
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+
+
+def term_syntax(term: Identifier) -> str:
+    """A term in SPARQL syntax, refusing anything that could break out of it."""
+    if isinstance(term, URIRef):
+        if not _SAFE_IRI.match(str(term)):
+            raise BadRequest(f"not a valid IRI: {str(term)!r}")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()  # rdflib escapes quotes, backslashes and line breaks
+    raise BadRequest("only IRIs and literals can be bound")
+
+
+def values_block(bindings: dict[str, Identifier]) -> str:
+    names = list(bindings)
+    for name in names:
+        if not _VARIABLE.match(name):
+            raise BadRequest(f"bad variable name {name!r}")
+    row = " ".join(term_syntax(bindings[n]) for n in names)
+    return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + row + ") }\n"
+
+
+def _term(binding: dict[str, str]) -> Identifier:
+    kind = binding["type"]
+    if kind == "uri":
+        return URIRef(binding["value"])
+    if kind == "bnode":
+        return BNode(binding["value"])
+    if "xml:lang" in binding:
+        return Literal(binding["value"], lang=binding["xml:lang"])
+    if "datatype" in binding:
+        return Literal(binding["value"], datatype=URIRef(binding["datatype"]))
+    return Literal(binding["value"])
+
+
+class SparqlEndpointStore:
+    """A store that forwards queries to a SPARQL endpoint."""
+
+    def __init__(self, endpoint: str, *, timeout: float | None = None) -> None:
+        self.endpoint = endpoint
+        self.timeout = timeout
+
+    def __len__(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", prefixes={}, max_rows=1)
+        return int(result.rows[0][0]) if result.rows else 0  # type: ignore[arg-type]
+
+    def query(
+        self,
+        text: str,
+        *,
+        prefixes: dict[str, str],
+        bindings: dict[str, Identifier] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        max_rows: int,
+    ) -> QueryResult:
+        declared = {m.group(1) for m in re.finditer(r"PREFIX\s+([A-Za-z0-9_-]*):", text, re.I)}
+        header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items() if p not in declared)
+        full = header + text + (values_block(bindings) if bindings else "")
+        sparql = SPARQLWrapper(self.endpoint)
+        sparql.setMethod("POST")
+        sparql.setQuery(full)
+        for graph in default_graphs or []:
+            sparql.addDefaultGraph(graph)
+        for graph in named_graphs or []:
+            sparql.addNamedGraph(graph)
+        if self.timeout:
+            sparql.addParameter("timeout", str(int(self.timeout * 1000)))  # Virtuoso: ms
+        form = _FORM.search(re.sub(r"#[^\n]*", "", text))
+        kind = form.group(1).upper() if form else "SELECT"
+        sparql.setReturnFormat(N3 if kind in ("CONSTRUCT", "DESCRIBE") else JSON)
+        try:
+            response = sparql.query()
+            raw = response.response.read()
+        except SPARQLWrapperException as exc:
+            raise BadRequest(f"the SPARQL endpoint refused the query: {exc}") from None
+        except (HTTPError, URLError, OSError) as exc:
+            raise KgError(f"the SPARQL endpoint {self.endpoint} could not be reached: {exc}") from None
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            graph = Graph()
+            content_type = response.response.headers.get("content-type", "text/turtle")
+            graph.parse(data=raw, format="nt" if "n-triples" in content_type else "turtle")
+            result = QueryResult(kind="graph", limit=max_rows)
+            for triple in graph:
+                if len(result.triples) >= max_rows:
+                    result.truncated = True
+                    break
+                result.triples.append(triple)
+            return result
+        import json
+
+        document = json.loads(raw)
+        if "boolean" in document:
+            return QueryResult(kind="ask", boolean=bool(document["boolean"]))
+        variables = [Variable(v) for v in document["head"]["vars"]]
+        result = QueryResult(kind="select", variables=variables, limit=max_rows)
+        for row in document["results"]["bindings"]:
+            if len(result.rows) >= max_rows:
+                result.truncated = True
+                break
+            result.rows.append(tuple(_term(row[str(v)]) if str(v) in row else None for v in variables))
+        return result
