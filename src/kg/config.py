@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,7 +65,8 @@ class Settings:
 
     def with_overrides(self, **changes: object) -> Settings:
         """A copy with the given fields changed; ``None`` values are ignored."""
-        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+        kept: dict[str, Any] = {k: v for k, v in changes.items() if v is not None}
+        return replace(self, **kept)
 
 
 def _coerce(kind: type | str, raw: str) -> object:

@@ -61,7 +61,7 @@ def _refuse_network(allowed: tuple[str, int] | None = None) -> None:
             return
         raise PermissionError("kg query workers make no network connections")
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
 
 
 def _same_address(address: Any, allowed: tuple[str, int]) -> bool:

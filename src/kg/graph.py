@@ -126,7 +126,7 @@ def apply_rules(dataset: Dataset, settings: Settings) -> Graph:
             except Exception as exc:
                 raise DataError(f"{path}: rule failed: {exc}") from exc
             for triple in result:
-                if triple not in dataset:  # union of every graph, inferred included
+                if triple not in dataset:  # type: ignore[operator]  # union of every graph, inferred included
                     inferred.add(triple)  # type: ignore[arg-type]
                     added += 1
         if added == 0:

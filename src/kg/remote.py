@@ -8,6 +8,7 @@ as ``PREFIX`` lines, from configuration, never from user input.
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.error import HTTPError, URLError
 
@@ -101,17 +102,16 @@ class SparqlEndpointStore:
         except (HTTPError, URLError, OSError) as exc:
             raise KgError(f"the SPARQL endpoint {self.endpoint} could not be reached: {exc}") from None
         if kind in ("CONSTRUCT", "DESCRIBE"):
-            graph = Graph()
+            answer = Graph()
             content_type = response.response.headers.get("content-type", "text/turtle")
-            graph.parse(data=raw, format="nt" if "n-triples" in content_type else "turtle")
+            answer.parse(data=raw, format="nt" if "n-triples" in content_type else "turtle")
             result = QueryResult(kind="graph", limit=max_rows)
-            for triple in graph:
+            for triple in answer:
                 if len(result.triples) >= max_rows:
                     result.truncated = True
                     break
-                result.triples.append(triple)
+                result.triples.append(triple)  # type: ignore[arg-type]
             return result
-        import json
 
         document = json.loads(raw)
         if "boolean" in document:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -151,7 +151,7 @@ class OxigraphStore:
         named_graphs: list[str] | None = None,
         max_rows: int,
     ) -> QueryResult:
-        options: dict[str, object] = {"prefixes": prefixes}
+        options: dict[str, Any] = {"prefixes": prefixes}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         if named_graphs:
@@ -270,7 +270,7 @@ class MemoryStore:
             if len(result.triples) >= max_rows:
                 result.truncated = True
                 break
-            result.triples.append(triple)
+            result.triples.append(triple)  # type: ignore[arg-type]
         return result
 
 
