@@ -42,6 +42,7 @@ class Settings:
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
     workers: int = 2
+    cache_dir: Path = PROJECT_ROOT / "var" / "cache"
 
     @property
     def rules_dir(self) -> Path:

@@ -16,6 +16,7 @@ import queue
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -158,8 +159,9 @@ class WorkerPool:
         self._closed = False
         self.kills = 0
         self.size = size
-        for _ in range(size):
-            self._idle.put(Worker(spec, start_timeout))
+        with ThreadPoolExecutor(max_workers=size) as starting:
+            for worker in starting.map(lambda _: Worker(spec, start_timeout), range(size)):
+                self._idle.put(worker)
 
     def run(self, request: QueryRequest, timeout: float) -> QueryResult:
         """Answer ``request`` within ``timeout`` seconds (waiting for a worker included)."""

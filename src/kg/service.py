@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -87,20 +88,27 @@ class Service:
         self.prefixes = prefixes(settings)
         self.catalog = Catalog(settings.queries_dir)
         self._tmp = tempfile.TemporaryDirectory(prefix="kg-")
-        self.dataset: Dataset | None = None
+        self.prebuilt = prebuilt is not None
+        self._dataset = dataset
+        self._lock = threading.Lock()
         if prebuilt is not None:
             self.dataset_file = prebuilt
             self.version = file_digest(prebuilt)
-        else:
-            built_here = dataset is None
-            if dataset is None:
-                dataset = self._validated(settings)
-            self.dataset = dataset
+        elif dataset is not None:
             nquads = kg_graph.to_nquads(dataset)
-            # Files fingerprint when built from them (stable across builds); content hash otherwise.
-            self.version = kg_graph.source_version(settings) if built_here else hashlib.sha256(nquads).hexdigest()[:16]
+            self.version = hashlib.sha256(nquads).hexdigest()[:16]
             self.dataset_file = Path(self._tmp.name) / "dataset.nq"
             self.dataset_file.write_bytes(nquads)
+        else:
+            # Built from the files: validated once per version of them, then cached.
+            self.version = kg_graph.source_version(settings)
+            self.dataset_file = settings.cache_dir / f"dataset-{self.version}.nq"
+            if not self.dataset_file.exists():
+                self._dataset = self._validated(settings)
+                settings.cache_dir.mkdir(parents=True, exist_ok=True)
+                partial = self.dataset_file.with_suffix(".tmp")
+                partial.write_bytes(kg_graph.to_nquads(self._dataset))
+                partial.replace(self.dataset_file)
         self.last_modified = formatdate(time.time(), usegmt=True)
         self.loaded_store = False
         self.pool = WorkerPool(self._store_spec(), settings.workers)
@@ -108,9 +116,25 @@ class Service:
         self.graph_iris = set(self.graph_counts)
         self.triples = sum(self.graph_counts.values())
         self.names = kg_graph.graph_names(settings)
-        self.connections = ConnectionIndex(self.dataset, settings) if self.dataset is not None else None
         self._dumps: dict[str, Dump] = {}
         self.start_seconds = time.perf_counter() - started
+
+    @property
+    def dataset(self) -> Dataset | None:
+        """The dataset as rdflib graphs (for dumps and the connection index), read on first use."""
+        if self.prebuilt:
+            return None
+        with self._lock:
+            if self._dataset is None:
+                dataset = kg_graph.new_dataset(self.settings)
+                dataset.parse(str(self.dataset_file), format="nquads")
+                self._dataset = dataset
+        return self._dataset
+
+    @cached_property
+    def connections(self) -> ConnectionIndex | None:
+        dataset = self.dataset
+        return ConnectionIndex(dataset, self.settings) if dataset is not None else None
 
     @staticmethod
     def _validated(settings: Settings) -> Dataset:
@@ -176,8 +200,9 @@ class Service:
         """The whole dataset in one format, computed once and cached with its ETag."""
         if fmt.name not in self._dumps:
             etag = f'"{self.version}-{fmt.name}"'
-            if self.dataset is not None:
-                data = self.dataset_file.read_bytes() if fmt.name == "nquads" else serialise_graph(self.dataset, fmt)
+            dataset = self.dataset
+            if dataset is not None:
+                data = self.dataset_file.read_bytes() if fmt.name == "nquads" else serialise_graph(dataset, fmt)
                 self._dumps[fmt.name] = Dump(data, etag)
             elif self.dataset_file.suffix.lower().lstrip(".") in (fmt.extension, fmt.name):
                 self._dumps[fmt.name] = Dump(None, etag, path=self.dataset_file)
