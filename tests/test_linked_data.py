@@ -32,6 +32,7 @@ def test_entity_html_page(http: httpx.Client) -> None:
     assert "Nepal" in page and "Sources and quotes" in page
     assert "Malaysia, Mauritania, Nepal, Niger" in page  # a verbatim quote from source 001
     assert "What links here" in page and "/id/funding-usdol-bridge-project-001" in page
+    assert "allocated over US$ 29 million" not in page  # a Better Work quote: not about this entity
 
 
 def test_entity_format_parameter(http: httpx.Client) -> None:
