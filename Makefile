@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# YASGUI for the SPARQL editor page, from the npm registry (package.json, package-lock.json).
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: run test setup lint validate bench clean
 
@@ -12,15 +14,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+setup: $(STAMP) $(NODE_STAMP)
 
 ## Build and validate the graph, then serve it on http://127.0.0.1:8000/
-run: $(STAMP)
+run: setup
 	$(BIN)/kg serve
 
-## Lint and run the whole test suite
-test: $(STAMP)
+## Lint and run the whole test suite (the browser tests use Debian's Chromium: scripts/install-browser)
+test: setup
 	$(BIN)/ruff check src tests bench
+	bash scripts/install-browser
 	$(BIN)/pytest -q -p no:warnings
 
 validate: $(STAMP)
@@ -31,4 +37,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/canned_latency.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output

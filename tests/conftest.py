@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -14,6 +15,7 @@ from rdflib import Dataset
 
 from kg import graph as kg_graph
 from kg.config import Settings
+from kg.remote_load import load_into_endpoint
 from kg.service import Service
 from kg.store import OxigraphStore
 from kg.web.app import create_app
@@ -78,7 +80,7 @@ def start_server(settings: Settings, dataset: Dataset) -> RunningServer:
 
 #: Every store the service can run on; the protocol, linked-data and canned-query
 #: tests run once per store.
-STORES = ["oxigraph", "oxigraph-disk", "memory"]
+STORES = ["oxigraph", "oxigraph-disk", "memory", "sparql"]
 
 
 @pytest.fixture(scope="session", params=STORES)
@@ -87,13 +89,29 @@ def server(
 ) -> Iterator[RunningServer]:
     """The service over real HTTP, on validated data, once per store."""
     kind = request.param
+    virtuoso = None
     if kind == "oxigraph-disk":
         store_settings = settings.with_overrides(store="oxigraph", store_path=tmp_path_factory.mktemp("oxigraph"))
+    elif kind == "sparql":
+        # Virtuoso from Debian's packages, on loopback, with a throwaway database (scripts/virtuoso).
+        from virtuoso_server import start as start_virtuoso
+
+        os.environ.setdefault("VIRTUOSO_MAX_SECONDS", "10")  # its own limit, above the service's
+
+        virtuoso = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+        store_settings = settings.with_overrides(
+            store="sparql", endpoint=virtuoso.sparql_endpoint, graph_store=virtuoso.graph_store
+        )
+        nquads = tmp_path_factory.mktemp("load") / "dataset.nq"
+        nquads.write_bytes(kg_graph.to_nquads(dataset))
+        load_into_endpoint(store_settings, nquads)
     else:
         store_settings = settings.with_overrides(store=kind)
     running = start_server(store_settings, dataset)
     yield running
     running.stop()
+    if virtuoso is not None:
+        virtuoso.stop()
 
 
 @pytest.fixture(scope="session")

@@ -39,6 +39,7 @@ class GraphNames:
     reference: URIRef
     inferred: URIRef
     sources: dict[str, URIRef]
+    merged: URIRef
 
     @property
     def asserted(self) -> list[URIRef]:
@@ -56,6 +57,7 @@ def graph_names(settings: Settings) -> GraphNames:
         ontology=URIRef(ns + "ontology"),
         reference=URIRef(ns + "reference"),
         inferred=URIRef(ns + "inferred"),
+        merged=URIRef(ns + "merged"),
         sources={sid: URIRef(f"{ns}source/{sid}") for sid in source_ids},
     )
 

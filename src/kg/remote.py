@@ -17,7 +17,7 @@ from rdflib.term import Identifier, Variable
 from SPARQLWrapper import JSON, N3, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-from kg.errors import BadRequest, KgError
+from kg.errors import BadRequest, KgError, QueryTimeout
 from kg.results import QueryResult
 
 _SAFE_IRI = re.compile(r"^[^\s<>\"{}|^`\\]+$")
@@ -42,7 +42,32 @@ def values_block(bindings: dict[str, Identifier]) -> str:
         if not _VARIABLE.match(name):
             raise BadRequest(f"bad variable name {name!r}")
     row = " ".join(term_syntax(bindings[n]) for n in names)
-    return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + row + ") }\n"
+    return " VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + row + ") } "
+
+
+_WHERE = re.compile(r"^(?![ \t]*#).*?\b(?:WHERE|ASK)\s*\{", re.I | re.M)
+
+
+def bind_values(text: str, bindings: dict[str, Identifier]) -> str:
+    """The query with a VALUES block opening its WHERE group, so values are bound before evaluation.
+
+    A trailing VALUES would join after projection, which engines treat
+    differently; at the start of the group it acts like a binding everywhere.
+    """
+    match = _WHERE.search(text)
+    if match is None:
+        raise BadRequest("cannot bind parameters: the query has no WHERE group")
+    # Virtuoso fails to compile a variable bound by two VALUES blocks: a variable
+    # the query already lists in a VALUES table is bound with a FILTER instead.
+    in_values = {v for group in _VALUES_VARS.findall(text) for v in re.findall(r"\?(\w+)", " ".join(group))}
+    by_values = {k: v for k, v in bindings.items() if k not in in_values}
+    by_filter = {k: v for k, v in bindings.items() if k in in_values}
+    block = values_block(by_values) if by_values else ""
+    block += "".join(f" FILTER(?{k} = {term_syntax(v)}) " for k, v in by_filter.items() if _VARIABLE.match(k))
+    return text[: match.end()] + block + text[match.end() :]
+
+
+_VALUES_VARS = re.compile(r"VALUES\s*(?:\(([^)]*)\)|(\?\w+))", re.I)
 
 
 def _term(binding: dict[str, str]) -> Identifier:
@@ -51,6 +76,8 @@ def _term(binding: dict[str, str]) -> Identifier:
         return URIRef(binding["value"])
     if kind == "bnode":
         return BNode(binding["value"])
+    if kind == "typed-literal":  # SPARQL 1.0 JSON, as Virtuoso still sends
+        return Literal(binding["value"], datatype=URIRef(binding["datatype"]))
     if "xml:lang" in binding:
         return Literal(binding["value"], lang=binding["xml:lang"])
     if "datatype" in binding:
@@ -59,11 +86,19 @@ def _term(binding: dict[str, str]) -> Identifier:
 
 
 class SparqlEndpointStore:
-    """A store that forwards queries to a SPARQL endpoint."""
+    """A store that forwards queries to a SPARQL endpoint.
 
-    def __init__(self, endpoint: str, *, timeout: float | None = None) -> None:
+    Engines differ in what a query's default graph is when the request names
+    none (Virtuoso: every graph, system graphs included, duplicates kept). So,
+    unless the query or the request names its dataset, each request names it:
+    the default graph is ``merged`` (the deduplicated merge `kg load` writes)
+    and the named graphs are the project's ``graphs``.
+    """
+
+    def __init__(self, endpoint: str, *, graphs: tuple[str, ...] = (), merged: str | None = None) -> None:
         self.endpoint = endpoint
-        self.timeout = timeout
+        self.graphs = graphs
+        self.merged = merged
 
     def __len__(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", prefixes={}, max_rows=1)
@@ -81,22 +116,26 @@ class SparqlEndpointStore:
     ) -> QueryResult:
         declared = {m.group(1) for m in re.finditer(r"PREFIX\s+([A-Za-z0-9_-]*):", text, re.I)}
         header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items() if p not in declared)
-        full = header + text + (values_block(bindings) if bindings else "")
+        full = header + (bind_values(text, bindings) if bindings else text)
         sparql = SPARQLWrapper(self.endpoint)
         sparql.setMethod("POST")
         sparql.setQuery(full)
+        if not default_graphs and not named_graphs and not _has_dataset_clause(text) and self.merged:
+            default_graphs, named_graphs = [self.merged], list(self.graphs)
         for graph in default_graphs or []:
             sparql.addDefaultGraph(graph)
         for graph in named_graphs or []:
             sparql.addNamedGraph(graph)
-        if self.timeout:
-            sparql.addParameter("timeout", str(int(self.timeout * 1000)))  # Virtuoso: ms
+        # No engine-side timeout parameter: Virtuoso answers a timed-out query with
+        # partial results and a 200. The worker pool's limit stops the request instead.
         form = _FORM.search(re.sub(r"#[^\n]*", "", text))
         kind = form.group(1).upper() if form else "SELECT"
         sparql.setReturnFormat(N3 if kind in ("CONSTRUCT", "DESCRIBE") else JSON)
         try:
             response = sparql.query()
             raw = response.response.read()
+            if response.response.headers.get("X-SQL-State") == "S1TAT":
+                raise QueryTimeout("the SPARQL endpoint stopped the query at its own time limit")
         except SPARQLWrapperException as exc:
             raise BadRequest(f"the SPARQL endpoint refused the query: {exc}") from None
         except (HTTPError, URLError, OSError) as exc:
@@ -123,4 +162,15 @@ class SparqlEndpointStore:
                 result.truncated = True
                 break
             result.rows.append(tuple(_term(row[str(v)]) if str(v) in row else None for v in variables))
+        if response.response.headers.get("X-SPARQL-MaxRows"):
+            result.truncated = True  # the engine capped the result on its side
         return result
+
+
+def _has_dataset_clause(text: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return "datasetClause" in parseQuery(text)[1]
+    except Exception:
+        return False

@@ -22,10 +22,10 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.errors import KgError
+from kg.graph import graph_names
 from kg.store import rdf_format
 
 STAGING_SUFFIX = "--kg-staging"
-CHUNK = 5_000
 
 
 def _auth_headers() -> dict[str, str]:
@@ -77,6 +77,8 @@ def load_into_endpoint(settings: Settings, path: Path) -> int:
         raise KgError("set the query endpoint (--endpoint or KG_ENDPOINT) to load into a SPARQL store")
     update = settings.update_endpoint or settings.endpoint
     graphs = graphs_of(path)
+    # The merge of every graph, which the service names as the default graph (see kg.remote).
+    graphs[str(graph_names(settings).merged)] = sorted({line for lines in graphs.values() for line in lines})
     staged: list[str] = []
     try:
         for graph, lines in graphs.items():
@@ -86,10 +88,9 @@ def load_into_endpoint(settings: Settings, path: Path) -> int:
             if settings.graph_store:
                 url = settings.graph_store + "?" + urllib.parse.urlencode({"graph": staging})
                 _request(url, ("\n".join(lines) + "\n").encode(), "application/n-triples", method="PUT")
-            else:
-                for start in range(0, len(lines), CHUNK):
-                    body = "\n".join(lines[start : start + CHUNK])
-                    _update(update, f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}\n}} }}")
+            else:  # one request per graph: blank node labels are scoped to a request
+                body = "\n".join(lines)
+                _update(update, f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}\n}} }}")
             found = _count(settings.endpoint, staging)
             if found != len(set(lines)):
                 raise KgError(f"staging graph {staging} holds {found} triples, expected {len(set(lines))}")
@@ -100,4 +101,5 @@ def load_into_endpoint(settings: Settings, path: Path) -> int:
         raise
     for graph in graphs:
         _update(update, f"MOVE SILENT GRAPH <{graph + STAGING_SUFFIX}> TO GRAPH <{graph}>")
-    return sum(len(lines) for lines in graphs.values())
+    merged = str(graph_names(settings).merged)
+    return sum(len(lines) for graph, lines in graphs.items() if graph != merged)

@@ -156,14 +156,21 @@ class Service:
         if s.store in ("oxigraph", "memory"):
             return StoreSpec(kind=s.store, nquads=self.dataset_file)
         if s.store == "sparql":
-            return StoreSpec(kind="sparql", endpoint=s.endpoint, timeout=s.query_timeout)
+            names = kg_graph.graph_names(s)
+            return StoreSpec(
+                kind="sparql", endpoint=s.endpoint, graphs=tuple(str(g) for g in names.all), merged=str(names.merged)
+            )
         raise KgError(f"unknown store {s.store!r}: expected oxigraph, memory or sparql")
 
     def _graph_counts(self) -> dict[str, int]:
         result = self.query(internal_query("graph-counts"), max_rows=100_000)
         counts = {}
         for graph, count in result.rows:
-            if graph is not None and str(graph).startswith(self.settings.graph_ns):
+            if (
+                graph is not None
+                and str(graph).startswith(self.settings.graph_ns)
+                and not str(graph).endswith("/merged")
+            ):
                 counts[str(graph)] = int(count)  # type: ignore[arg-type]
         return counts
 

@@ -54,7 +54,8 @@ class StoreSpec:
     nquads: Path | None = None
     path: Path | None = None
     endpoint: str | None = None
-    timeout: float | None = None
+    graphs: tuple[str, ...] = ()
+    merged: str | None = None
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -293,5 +294,5 @@ def open_store(spec: StoreSpec) -> Store:
 
         if not spec.endpoint:
             raise KgError("the sparql store needs an endpoint URL (--endpoint or KG_ENDPOINT)")
-        return SparqlEndpointStore(spec.endpoint, timeout=spec.timeout)
+        return SparqlEndpointStore(spec.endpoint, graphs=spec.graphs, merged=spec.merged)
     raise KgError(f"unknown store {spec.kind!r}: expected one of {', '.join(STORE_KINDS)}")

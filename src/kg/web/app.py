@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from kg import __version__
 from kg.service import Service
-from kg.web import errors, views_connections, views_linked_data, views_queries, views_sparql
+from kg.web import errors, views_connections, views_linked_data, views_pages, views_queries, views_sparql
 
 STATIC = Path(__file__).parent / "static"
 
@@ -40,6 +40,7 @@ def create_app(service: Service) -> FastAPI:
         max_age=3600,
     )
     errors.install(app)
+    views_pages.install(app)  # HTML pages; before views_queries, whose GET /queries it serves to browsers
     app.include_router(views_sparql.router)
     app.include_router(views_queries.router)
     views_queries.install(app)
