@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier, Variable
 
+from kg.binding import bind_values
 from kg.errors import BadRequest, KgError
 from kg.results import QueryResult
 
@@ -158,7 +159,7 @@ class OxigraphStore:
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         if bindings:
-            options["substitutions"] = {ox.Variable(k): to_oxigraph(v) for k, v in bindings.items()}
+            text = bind_values(text, bindings)
         try:
             answer = self._store.query(text, **options)
         except SyntaxError as exc:
