@@ -26,6 +26,7 @@ run: setup
 ## Lint and run the whole test suite (the browser tests use Debian's Chromium: scripts/install-browser)
 test: setup
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
 	bash scripts/install-browser
 	$(BIN)/pytest -q -p no:warnings
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -16,7 +14,7 @@ from kg import graph as kg_graph
 from kg.catalog import Catalog
 from kg.config import Settings, from_environment
 from kg.errors import KgError
-from kg.formats import RDF_FORMATS, serialise_graph
+from kg.formats import RDF_FORMATS, plain_csv, serialise_graph
 from kg.namespaces import prefixes
 from kg.results import QueryResult
 from kg.store import OxigraphStore
@@ -87,12 +85,7 @@ def render_table(result: QueryResult, names: dict[str, str]) -> str:
 
 
 def render_csv(result: QueryResult) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([str(v) for v in result.variables])
-    for row in result.rows:
-        writer.writerow(["" if v is None else str(v) for v in row])
-    return buffer.getvalue()
+    return plain_csv(result, line_end="\n")
 
 
 def render_json(result: QueryResult) -> str:

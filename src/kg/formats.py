@@ -120,6 +120,16 @@ def serialise_table(result: QueryResult, fmt: Format) -> bytes:
     return data
 
 
+def plain_csv(result: QueryResult, line_end: str = "\r\n") -> str:
+    """A SELECT result as plain CSV: a header of variable names, then values as text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=line_end)
+    writer.writerow([str(v) for v in result.variables])
+    for row in result.rows:
+        writer.writerow(["" if v is None else str(v) for v in row])
+    return buffer.getvalue()
+
+
 def _ask_as_text(result: QueryResult, delimiter: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kg.catalog import CannedQuery, Parameter, bind_parameters
 from kg.errors import BadRequest
-from kg.formats import RESULT_FORMATS, Format, serialise_table
+from kg.formats import RESULT_FORMATS, Format, plain_csv, serialise_table
 from kg.results import QueryResult
 from kg.sparql import negotiate
 from kg.web.responses import content_type, limit_headers
@@ -55,12 +53,7 @@ def rows_json(query: CannedQuery, params: dict[str, str], result: QueryResult) -
 
 
 def rows_csv(result: QueryResult) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(v) for v in result.variables])
-    for row in result.rows:
-        writer.writerow(["" if v is None else str(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+    return plain_csv(result).encode("utf-8")
 
 
 async def run_canned(request: Request, query: CannedQuery) -> tuple[dict[str, str], QueryResult]:
