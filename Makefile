@@ -33,9 +33,9 @@ test: setup
 validate: $(STAMP)
 	$(BIN)/kg validate
 
-## Median latency of every canned query over HTTP (see bench/README)
+## Benchmarks: load, start, canned-query latency, throughput, memory per store and size (bench/README.md)
 bench: $(STAMP)
-	$(BIN)/python bench/canned_latency.py
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output
