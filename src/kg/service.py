@@ -10,6 +10,7 @@ configured time and row limits.
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 import threading
 import time
@@ -54,11 +55,13 @@ class Dump:
 
 
 def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()[:16]
+    """A version for a prebuilt dataset file: its path, size and modification time.
+
+    Hashing the bytes would take seconds for a multi-gigabyte file at every start.
+    """
+    stat = path.stat()
+    key = f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def prepare_oxigraph_on_disk(path: Path, dataset_file: Path, version: str) -> bool:
@@ -156,6 +159,8 @@ class Service:
         if s.store in ("oxigraph", "memory"):
             return StoreSpec(kind=s.store, nquads=self.dataset_file)
         if s.store == "sparql":
+            if self.prebuilt:  # its graphs are whatever the file held: let the endpoint's dataset stand
+                return StoreSpec(kind="sparql", endpoint=s.endpoint)
             names = kg_graph.graph_names(s)
             return StoreSpec(
                 kind="sparql", endpoint=s.endpoint, graphs=tuple(str(g) for g in names.all), merged=str(names.merged)
@@ -163,7 +168,13 @@ class Service:
         raise KgError(f"unknown store {s.store!r}: expected oxigraph, memory or sparql")
 
     def _graph_counts(self) -> dict[str, int]:
-        result = self.query(internal_query("graph-counts"), max_rows=100_000)
+        """Triples per named graph; kept beside an on-disk store, which counting would rescan at every start."""
+        saved = self.settings.store_path / f"kg-graph-counts-{self.version}.json" if self.settings.store_path else None
+        if saved is not None and self.settings.store == "oxigraph" and saved.exists():
+            return {str(k): int(v) for k, v in json.loads(saved.read_text()).items()}
+        result = self.query(
+            internal_query("graph-counts"), max_rows=100_000, timeout=max(60.0, self.settings.query_timeout)
+        )
         counts = {}
         for graph, count in result.rows:
             if (
@@ -172,6 +183,8 @@ class Service:
                 and not str(graph).endswith("/merged")
             ):
                 counts[str(graph)] = int(count)  # type: ignore[arg-type]
+        if saved is not None and self.settings.store == "oxigraph":
+            saved.write_text(json.dumps(counts))
         return counts
 
     @cached_property
