@@ -82,6 +82,16 @@ def prepare_oxigraph_on_disk(path: Path, dataset_file: Path, version: str) -> bo
     return True
 
 
+def _has_merged_graph(endpoint: str | None, merged: str) -> bool:
+    """Whether `kg load` wrote its merged default graph to this endpoint."""
+    from kg.remote import SparqlEndpointStore
+
+    if not endpoint:
+        raise KgError("the sparql store needs an endpoint URL (--endpoint or KG_ENDPOINT)")
+    answer = SparqlEndpointStore(endpoint).query(f"ASK {{ GRAPH <{merged}> {{ ?s ?p ?o }} }}", prefixes={}, max_rows=1)
+    return bool(answer.boolean)
+
+
 class Service:
     """Everything a request handler needs, built once."""
 
@@ -159,9 +169,10 @@ class Service:
         if s.store in ("oxigraph", "memory"):
             return StoreSpec(kind=s.store, nquads=self.dataset_file)
         if s.store == "sparql":
-            if self.prebuilt:  # its graphs are whatever the file held: let the endpoint's dataset stand
-                return StoreSpec(kind="sparql", endpoint=s.endpoint)
             names = kg_graph.graph_names(s)
+            if self.prebuilt or not _has_merged_graph(s.endpoint, str(names.merged)):
+                # A prebuilt file's graphs, or data loaded by other tools: let the endpoint's dataset stand.
+                return StoreSpec(kind="sparql", endpoint=s.endpoint)
             return StoreSpec(
                 kind="sparql", endpoint=s.endpoint, graphs=tuple(str(g) for g in names.all), merged=str(names.merged)
             )

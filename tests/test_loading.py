@@ -1,0 +1,136 @@
+"""Starting the service and loading stores: refuse invalid data, load idempotently, all or nothing."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Dataset
+
+from kg import graph as kg_graph
+from kg import remote_load
+from kg.config import Settings
+from kg.errors import KgError
+from kg.loading import load
+from kg.remote_load import STAGING_SUFFIX, load_into_endpoint
+from kg.service import InvalidData, Service
+
+
+def broken_copy(tmp_path: Path, settings: Settings) -> Settings:
+    """The project's files with one fact that breaks a shape (a funding with no funder)."""
+    shutil.copytree(settings.ontology_dir, tmp_path / "ontology")
+    shutil.copytree(settings.data_dir, tmp_path / "data")
+    source = tmp_path / "data" / "sources" / "000.ttl"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nid:funding-broken a kg:Funding ; schema:fundedItem id:better-work .\n",
+        encoding="utf-8",
+    )
+    return settings.with_overrides(
+        ontology_dir=tmp_path / "ontology", data_dir=tmp_path / "data", cache_dir=tmp_path / "cache"
+    )
+
+
+def test_service_refuses_to_start_on_invalid_data(tmp_path: Path, settings: Settings) -> None:
+    with pytest.raises(InvalidData) as caught:
+        Service(broken_copy(tmp_path, settings))
+    message = str(caught.value)
+    assert "will not start" in message
+    assert "id:funding-broken" in message and "schema:funder" in message
+
+
+def test_load_refuses_invalid_data(tmp_path: Path, settings: Settings) -> None:
+    broken = broken_copy(tmp_path, settings).with_overrides(store="oxigraph", store_path=tmp_path / "store")
+    with pytest.raises(InvalidData):
+        load(broken)
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
+
+
+def test_on_disk_store_loads_once(tmp_path: Path, settings: Settings) -> None:
+    disk = settings.with_overrides(store="oxigraph", store_path=tmp_path / "store", cache_dir=tmp_path / "cache")
+    first = load(disk)
+    second = load(disk)
+    assert first.loaded and not second.loaded
+    assert first.triples == second.triples > 5000
+
+
+# ---------------------------------------------------------------- an external endpoint (Virtuoso)
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from virtuoso_server import start
+
+    instance = start(tmp_path_factory.mktemp("virtuoso-load"))
+    yield instance
+    instance.stop()
+
+
+def graph_counts(endpoint: str) -> dict[str, int]:
+    query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    r = httpx.get(endpoint, params={"query": query}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    rows = r.json()["results"]["bindings"]
+    return {b["g"]["value"]: int(b["n"]["value"]) for b in rows if "kg.example.org" in b["g"]["value"]}
+
+
+@pytest.fixture()
+def nquads(tmp_path: Path, dataset: Dataset) -> Path:
+    path = tmp_path / "dataset.nq"
+    path.write_bytes(kg_graph.to_nquads(dataset))
+    return path
+
+
+def test_endpoint_load_is_idempotent(virtuoso, settings: Settings, nquads: Path) -> None:  # type: ignore[no-untyped-def]
+    remote = settings.with_overrides(
+        store="sparql", endpoint=virtuoso.sparql_endpoint, graph_store=virtuoso.graph_store
+    )
+    first = load_into_endpoint(remote, nquads)
+    counts = graph_counts(virtuoso.sparql_endpoint)
+    second = load_into_endpoint(remote, nquads)
+    assert first == second > 5000
+    assert graph_counts(virtuoso.sparql_endpoint) == counts
+    assert not [g for g in counts if g.endswith(STAGING_SUFFIX)]
+    assert counts[settings.graph_ns + "source/002"] > 1000
+
+
+def test_failed_endpoint_load_leaves_the_store_as_it_was(  # type: ignore[no-untyped-def]
+    virtuoso, settings: Settings, nquads: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    remote = settings.with_overrides(
+        store="sparql", endpoint=virtuoso.sparql_endpoint, graph_store=virtuoso.graph_store
+    )
+    load_into_endpoint(remote, nquads)
+    before = graph_counts(virtuoso.sparql_endpoint)
+    # A changed dataset (half of it) whose third graph upload fails, after two graphs were staged.
+    lines = nquads.read_text(encoding="utf-8").splitlines()
+    changed = tmp_path / "changed.nq"
+    changed.write_text("\n".join(lines[: len(lines) // 2]) + "\n", encoding="utf-8")
+    real_request = remote_load._request
+    uploads: list[str] = []
+
+    def failing_request(url: str, data: bytes, content_type: str, method: str = "POST") -> bytes:
+        if method == "PUT":
+            uploads.append(url)
+            if len(uploads) == 3:
+                raise KgError("simulated failure of the third upload")
+        return real_request(url, data, content_type, method)
+
+    monkeypatch.setattr(remote_load, "_request", failing_request)
+    with pytest.raises(KgError, match="third upload"):
+        load_into_endpoint(remote, changed)
+    assert len(uploads) == 3
+    after = graph_counts(virtuoso.sparql_endpoint)
+    assert after == before
+    assert not [g for g in after if g.endswith(STAGING_SUFFIX)]
+
+
+def test_endpoint_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.remote_load import _auth_headers
+
+    monkeypatch.delenv("KG_ENDPOINT_USER", raising=False)
+    assert _auth_headers() == {}
+    monkeypatch.setenv("KG_ENDPOINT_USER", "dba")
+    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "secret")
+    assert _auth_headers()["Authorization"].startswith("Basic ")
