@@ -134,3 +134,14 @@ def test_endpoint_credentials_come_from_the_environment(monkeypatch: pytest.Monk
     monkeypatch.setenv("KG_ENDPOINT_USER", "dba")
     monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "secret")
     assert _auth_headers()["Authorization"].startswith("Basic ")
+
+
+def test_a_changed_shape_means_validating_again(tmp_path: Path, settings: Settings) -> None:
+    from kg.graph import source_version
+
+    shutil.copytree(settings.ontology_dir, tmp_path / "ontology")
+    copy = settings.with_overrides(ontology_dir=tmp_path / "ontology")
+    before = source_version(copy)
+    shapes = tmp_path / "ontology" / "shapes.ttl"
+    shapes.write_text(shapes.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert source_version(copy) != before

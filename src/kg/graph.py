@@ -187,9 +187,15 @@ def select_graphs(dataset: Dataset, settings: Settings, which: str) -> Dataset:
 
 
 def source_version(settings: Settings) -> str:
-    """A stable fingerprint of every file the dataset is built from (blank node ids vary between builds)."""
+    """A stable fingerprint of everything a validated build depends on (blank node ids vary between builds).
+
+    The data, the rules, the shapes and the source texts the quotes are checked
+    against: a change to any of them means validating again.
+    """
     digest = hashlib.sha256(settings.base_iri.encode())
-    for path in [*(f.path for f in data_files(settings)), *rule_files(settings)]:
+    seeds = sorted(settings.seeds_dir.glob("*.txt")) if settings.seeds_dir.is_dir() else []
+    shapes = [settings.shapes_file] if settings.shapes_file.exists() else []
+    for path in [*(f.path for f in data_files(settings)), *rule_files(settings), *shapes, *seeds]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
