@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from rdflib.term import Identifier
 
-from kg.errors import BadRequest, KgError, QueryTimeout
+from kg.errors import BadRequest, Forbidden, InvalidParameter, KgError, QueryTimeout
 from kg.results import QueryResult
 from kg.store import StoreSpec, open_store
 
@@ -85,7 +85,7 @@ def _worker_main(spec: StoreSpec, conn: Connection) -> None:
     except Exception as exc:  # report and exit: the pool surfaces the message
         conn.send(("fatal", f"{type(exc).__name__}: {exc}"))
         return
-    conn.send(("ready", len(store)))
+    conn.send(("ready", None))
     while True:
         try:
             request: QueryRequest | None = conn.recv()
@@ -129,7 +129,6 @@ class Worker:
         if status[0] != "ready":
             self.kill()
             raise KgError(f"query worker failed to open the store: {status[1]}")
-        self.triples: int = status[1]
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -145,7 +144,10 @@ class Worker:
             self.kill()
 
 
-_ERRORS: dict[str, type[KgError]] = {"BadRequest": BadRequest}
+#: Errors a worker reports by name, raised again in the server with their own HTTP status.
+_ERRORS: dict[str, type[KgError]] = {
+    cls.__name__: cls for cls in (BadRequest, Forbidden, InvalidParameter, QueryTimeout)
+}
 
 
 class WorkerPool:

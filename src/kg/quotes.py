@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import PROV
 
 from kg.errors import DataError
 
@@ -92,8 +92,3 @@ def check_quotes(graph: Graph, texts: SourceTexts, file_name_predicate: URIRef) 
                 elif normalise(quote) not in texts.text(str(file_name)):
                     problems.append(QuoteProblem(str(fact), str(source), quote, "quote not found in source text"))
     return problems
-
-
-def evidence_count(graph: Graph) -> int:
-    """How many quotes the graph holds (for stats)."""
-    return sum(1 for _ in graph.subjects(RDF.type, OA.TextQuoteSelector))

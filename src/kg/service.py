@@ -19,7 +19,7 @@ from email.utils import formatdate
 from functools import cache, cached_property
 from pathlib import Path
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 from rdflib.term import Identifier
 
 from kg import graph as kg_graph
@@ -123,7 +123,6 @@ class Service:
                 partial.write_bytes(kg_graph.to_nquads(self._dataset))
                 partial.replace(self.dataset_file)
         self.last_modified = formatdate(time.time(), usegmt=True)
-        self.loaded_store = False
         self.pool = WorkerPool(self._store_spec(), settings.workers)
         self.graph_counts = self._graph_counts()
         self.graph_iris = set(self.graph_counts)
@@ -164,7 +163,7 @@ class Service:
     def _store_spec(self) -> StoreSpec:
         s = self.settings
         if s.store == "oxigraph" and s.store_path is not None:
-            self.loaded_store = prepare_oxigraph_on_disk(s.store_path, self.dataset_file, self.version)
+            prepare_oxigraph_on_disk(s.store_path, self.dataset_file, self.version)
             return StoreSpec(kind="oxigraph", path=s.store_path)
         if s.store in ("oxigraph", "memory"):
             return StoreSpec(kind=s.store, nquads=self.dataset_file)
@@ -243,9 +242,6 @@ class Service:
                     f"dataset.{'nquads' if self.dataset_file.suffix == '.nq' else 'trig'}"
                 )
         return self._dumps[fmt.name]
-
-    def entity_iri(self, slug: str) -> URIRef:
-        return URIRef(self.settings.id_ns + slug)
 
     def close(self) -> None:
         self.pool.close()
