@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
 
 from kg import graph as kg_graph
 from kg.catalog import Catalog
@@ -158,8 +159,9 @@ def result(runs: dict[str, Future[Done]], name: str) -> Done:
 
 
 SUMMARY = re.compile(
-    r"^(valid|INVALID): (\d+) triples, (\d+) shape violations, (\d+) quotes checked, "
-    r"(\d+) quote problems, (\d+) errors \(\d+\.\d+ s\)$"
+    r"^(valid|INVALID): (\d+) triples, (\d+) statements \((\d+) without evidence\), (\d+) derivations, "
+    r"(\d+) shape violations, (\d+) quotes checked, (\d+) quote problems, (\d+) hedge problems, "
+    r"(\d+) failed checks, (\d+) errors \(\d+\.\d+ s\)$"
 )
 
 
@@ -169,11 +171,17 @@ def test_validate_passes_on_the_real_data(runs: dict[str, Future[Done]], dataset
     last = done.text.strip().splitlines()[-1]
     match = SUMMARY.match(last)
     assert match, last
-    status, triples, violations, quotes, problems, errors = match.groups()
-    assert (status, violations, problems, errors) == ("valid", "0", "0", "0")
+    status, triples, statements, unsupported, derivations, violations, quotes, problems, hedges, checks, errors = (
+        match.groups()
+    )
+    assert (status, unsupported, violations, problems, hedges, checks, errors) == ("valid", *"000000")
     assert int(triples) == len(kg_graph.union_graph(dataset))
     exact = URIRef("http://www.w3.org/ns/oa#exact")
     assert int(quotes) == sum(1 for _ in dataset.quads((None, exact, None, None))) > 500
+    # every asserted triple has a statement node; every derived one a derivation
+    assert int(statements) == len(set(dataset.subjects(RDF.type, RDF.Statement))) > 5000
+    derivation = URIRef(Settings().ontology_ns + "Derivation")
+    assert int(derivations) == len(set(dataset.subjects(RDF.type, derivation))) > 1000
 
 
 def test_validate_fails_with_file_and_line_on_a_broken_copy(runs: dict[str, Future[Done]], broken: Broken) -> None:

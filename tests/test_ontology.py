@@ -10,6 +10,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
 from kg import graph as kg_graph
+from kg import rules
 from kg.config import PROJECT_ROOT, Settings
 from kg.validate import load_shapes
 
@@ -65,7 +66,7 @@ def test_every_kg_term_in_the_shapes_and_rules_is_declared(settings: Settings, o
     in_shapes = {t for triple in shapes for t in triple if isinstance(t, URIRef) and str(t).startswith(ns)}
     assert sorted(str(t) for t in in_shapes if not declared(ontology, t, DECLARATION_TYPES)) == []
     in_rules = set()
-    for path in kg_graph.rule_files(settings):
+    for path in rules.rule_files(settings):
         in_rules |= set(re.findall(r"\bkg:([A-Za-z][A-Za-z0-9_]*)", path.read_text(encoding="utf-8")))
     assert in_rules, "the rules use kg: terms"
     assert sorted(t for t in in_rules if not declared(ontology, URIRef(ns + t), DECLARATION_TYPES)) == []

@@ -231,6 +231,34 @@ def test_entity_page_is_grouped_and_needs_no_javascript(http: httpx.Client) -> N
 
 
 @one_store
+def test_entity_page_shows_each_quote_beside_the_statement_it_supports(http: httpx.Client) -> None:
+    text = get_page(http, "/id/bridge-project").text  # type: ignore[attr-defined]
+    items = re.findall(r"<li>(.*?)</li>", text, flags=re.S)
+    nepal = next(i for i in items if '<a href="/id/NPL">Nepal</a>' in i)
+    # the statement "country Nepal" with the two quotes that support it, each with its source
+    assert nepal.count('class="stmt-quote"') == 2
+    assert "Malaysia, Mauritania, Nepal, Niger" in nepal and "— source 001" in nepal
+    assert "making Nepal one of the first countries" in nepal and "— source 002" in nepal
+    assert re.search(r'href="/statement/[0-9a-f]{16}"', nepal)
+    peru = next(i for i in items if '<a href="/id/PER">Peru</a>' in i)
+    assert peru.count('class="stmt-quote"') == 1  # source 002's Nepal story supports Nepal, not Peru
+    sdg = next(i for i in items if "Target 8.7" in i and "contributes to SDG" in i)
+    assert "derived by rule" in sdg and 'href="/rule/theme-sdg"' in sdg and "theme serves target" in sdg
+
+
+@one_store
+def test_fact_nodes_are_labelled_by_what_they_say(http: httpx.Client) -> None:
+    text = get_page(http, "/id/better-work").text  # type: ignore[attr-defined]
+    assert "United States Department of Labor funds Better Work" not in text  # the acronym, as the sources say
+    assert "USDOL funds Better Work, over US$ 29 million, since 2009" in text
+    assert "USDOL funds Better Work, over US$ 44 million, since 2009" in text
+    fact = get_page(http, "/id/funding-usdol-better-work-000").text  # type: ignore[attr-defined]
+    assert "<h1>USDOL funds Better Work, over US$ 29 million, since 2009</h1>" in fact
+    count = get_page(http, "/id/ratcount-P029-003").text  # type: ignore[attr-defined]
+    assert "<h1>45 new ratifications of P029, since 2016</h1>" in count
+
+
+@one_store
 def test_entity_pages_for_other_kinds(http: httpx.Client) -> None:
     text = get_page(http, "/id/usdos").text  # type: ignore[attr-defined]
     assert "Bureau of Population, Refugees and Migration" in text and "Funding statements" in text

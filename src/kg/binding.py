@@ -65,3 +65,18 @@ def bind_values(text: str, bindings: dict[str, Identifier]) -> str:
 
 
 _VALUES_VARS = re.compile(r"VALUES\s*(?:\(([^)]*)\)|(\?\w+))", re.I)
+
+
+def bind_many(text: str, name: str, terms: list[Identifier]) -> str:
+    """The query with ``VALUES ?name { t1 t2 ... }`` opening its WHERE group: one query for many entities.
+
+    The service's own batch lookups (evidence of many statements, labels of
+    many entities) use it; the terms go through the same checks as single bindings.
+    """
+    if not VARIABLE.match(name):
+        raise BadRequest(f"bad variable name {name!r}")
+    match = _WHERE.search(text)
+    if match is None:
+        raise BadRequest("cannot bind values: the query has no WHERE group")
+    block = f" VALUES ?{name} {{ " + " ".join(term_syntax(t) for t in terms) + " } "
+    return text[: match.end()] + block + text[match.end() :]

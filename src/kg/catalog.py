@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from kg.errors import DataError, InvalidParameter, NotFound
+from kg.headers import read_header
 
 PARAM_TYPES = ("iri", "string", "integer", "year", "enum")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -87,11 +87,6 @@ class CannedQuery:
         }
 
 
-def _header(text: str) -> str:
-    lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
-    return "\n".join(line[1:] if line.startswith(" ") else line for line in lines)
-
-
 def _parameter(path: Path, name: str, spec: Any) -> Parameter:
     if not _NAME.match(name):
         raise DataError(f"{path}: parameter name {name!r} must be lower case letters, digits, _")
@@ -120,11 +115,8 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
 
 def load_query(path: Path) -> CannedQuery:
     text = path.read_text(encoding="utf-8")
-    try:
-        header = yaml.safe_load(_header(text)) or {}
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: the #+ header is not valid YAML: {exc}") from exc
-    if not isinstance(header, dict) or "title" not in header:
+    header = read_header(text, path)
+    if "title" not in header:
         raise DataError(f"{path}: the #+ header needs at least a title")
     params = tuple(_parameter(path, n, s) for n, s in (header.get("params") or {}).items())
     return CannedQuery(

@@ -3,7 +3,9 @@
 A dedicated operation rather than one SPARQL query: SPARQL property paths
 cannot return the path itself. The graph of links between entities is small
 (thousands of edges), so it is indexed once at start and searched breadth-first
-with bounds on hops, paths and work, which keeps every request short.
+with bounds on hops, paths and work, which keeps every request short. A hop
+that a rule derived says which rule, from which premises (kg.rules), and
+links to its statement for the whole chain down to the quotes.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
 from kg.config import Settings
+from kg.evidence import statement_iri
 from kg.graph import graph_names
-from kg.namespaces import SDG
+from kg.namespaces import SDG, local_name
 
 #: Links that say nothing about how two entities relate.
 SKIPPED = {RDF.type, PROV.wasDerivedFrom, SKOS.inScheme, RDFS.seeAlso, RDFS.isDefinedBy, OWL.sameAs}
@@ -46,6 +49,9 @@ class ConnectionIndex:
 
     def __init__(self, dataset: Dataset, settings: Settings) -> None:
         names = graph_names(settings)
+        self.dataset = dataset
+        self.settings = settings
+        self.inferred = str(names.inferred)
         self.id_ns = settings.id_ns
         self.labels: dict[str, str] = {}
         self.predicate_labels: dict[str, str] = {}
@@ -103,19 +109,79 @@ class ConnectionIndex:
                     queue.append((edge.neighbour, step, visited | {edge.neighbour}))
         return found
 
-    def describe_path(self, path: list[Hop]) -> dict[str, object]:
-        hops = [
-            {
+    def term_label(self, term: object, more: dict[str, str] | None = None) -> str:
+        text = str(term)
+        if isinstance(term, URIRef) and term == RDF.type:
+            return "is a"
+        return (more or {}).get(text) or self.labels.get(text) or self.predicate_labels.get(text) or local_name(text)
+
+    def _premises(self, hop: Hop) -> tuple[URIRef, list[tuple[URIRef | None, list[tuple[object, object, object]]]]]:
+        """A derived hop's statement and, per derivation, its rule and its premises as triples."""
+        triple = (URIRef(hop.subject), URIRef(hop.predicate), URIRef(hop.object))
+        statement = statement_iri(self.settings, triple)
+        out = []
+        for derivation in self.dataset.objects(statement, PROV.wasGeneratedBy):
+            association = self.dataset.value(derivation, PROV.qualifiedAssociation)
+            rule = self.dataset.value(association, PROV.hadPlan) if association is not None else None
+            premises = [
+                tuple(self.dataset.value(premise, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+                for premise in sorted(self.dataset.objects(derivation, PROV.used), key=str)
+            ]
+            out.append((rule, premises))
+        return statement, out  # type: ignore[return-value]
+
+    def unlabelled(self, paths: list[list[Hop]]) -> set[str]:
+        """Entities on these paths (and in their derived hops' premises) that have no name: fact nodes."""
+        found: set[str] = set()
+        for path in paths:
+            for hop in path:
+                found |= {hop.subject, hop.object}
+                if hop.graph == self.inferred:
+                    for _rule, premises in self._premises(hop)[1]:
+                        found |= {str(x) for s, _p, o in premises for x in (s, o) if isinstance(x, URIRef)}
+        return {iri for iri in found if iri.startswith(self.id_ns) and iri not in self.labels}
+
+    def derivations(self, hop: Hop, more: dict[str, str] | None = None) -> tuple[str, list[dict[str, object]]]:
+        """For a derived hop: its statement IRI and, per derivation, the rule and the premises in words."""
+        statement, found = self._premises(hop)
+        out: list[dict[str, object]] = []
+        for rule, premises in found:
+            words = [
+                f"{self.term_label(s, more)} — {self.term_label(p, more)} → {self.term_label(o, more)}"
+                for s, p, o in premises
+            ]
+            out.append(
+                {
+                    "rule": str(rule) if rule is not None else None,
+                    "ruleLabel": str(self.dataset.value(rule, RDFS.label)) if isinstance(rule, URIRef) else "",
+                    "premises": words,
+                }
+            )
+        return str(statement), out
+
+    def describe_path(self, path: list[Hop], more: dict[str, str] | None = None) -> dict[str, object]:
+        hops: list[dict[str, object]] = []
+        words = []
+        for h in path:
+            hop: dict[str, object] = {
                 "subject": h.subject,
-                "subjectLabel": self.label(h.subject),
+                "subjectLabel": (more or {}).get(h.subject) or self.label(h.subject),
                 "predicate": h.predicate,
                 "predicateLabel": self.predicate_label(h.predicate),
                 "object": h.object,
-                "objectLabel": self.label(h.object),
+                "objectLabel": (more or {}).get(h.object) or self.label(h.object),
                 "graph": h.graph,
                 "source": self.sources.get(h.graph, h.graph.rsplit("/", 1)[-1]),
             }
-            for h in path
-        ]
-        sentence = "; ".join(f"{h['subjectLabel']} — {h['predicateLabel']} → {h['objectLabel']}" for h in hops)
-        return {"length": len(hops), "hops": hops, "sentence": sentence}
+            said = f"{hop['subjectLabel']} — {hop['predicateLabel']} → {hop['objectLabel']}"
+            if h.graph == self.inferred:
+                hop["statement"], hop["derivations"] = self.derivations(h, more)
+                whys = [
+                    f"derived by rule “{d['ruleLabel']}” from: " + " and ".join(d["premises"])  # type: ignore[arg-type]
+                    for d in hop["derivations"]  # type: ignore[attr-defined]
+                ]
+                if whys:
+                    said += " (" + "; or ".join(whys) + ")"
+            hops.append(hop)
+            words.append(said)
+        return {"length": len(hops), "hops": hops, "sentence": "; ".join(words)}

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg.errors import NotFound
+from kg.facts import fact_labels
 from kg.formats import Format, result_graph, serialise_graph
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ class EntityPage:
     statements: list[dict[str, str]] = field(default_factory=list)
     incoming: list[dict[str, str]] = field(default_factory=list)
     quotes: list[dict[str, str]] = field(default_factory=list)
+    #: Per statement of the entity, keyed by (predicate, object, graph): its quotes, or the rules that derived it.
+    support: dict[tuple[str, str, str], dict[str, Any]] = field(default_factory=dict)
+    #: Fact nodes (this one, and those linking here) in words.
+    fact_labels: dict[str, str] = field(default_factory=dict)
 
 
 def entity_page(service: Service, iri: URIRef) -> EntityPage:
@@ -46,16 +51,37 @@ def entity_page(service: Service, iri: URIRef) -> EntityPage:
     statements = [{k: str(v) for k, v in r.items()} for r in service.internal("statements", entity=iri).records()]
     if not statements:
         raise NotFound(f"no entity {iri} in this dataset")
-    label = next((str(r["label"]) for r in labels if "label" in r), str(iri).rsplit("/", 1)[-1])
+    incoming = [{k: str(v) for k, v in r.items()} for r in service.internal("incoming", entity=iri).records()]
+    facts = fact_labels(service, [str(iri), *(i["s"] for i in incoming)])
+    label = next((str(r["label"]) for r in labels if "label" in r), None) or facts.get(str(iri))
     types = {str(r["type"]): str(r.get("typeLabel", "")) for r in labels if "type" in r}
     return EntityPage(
         iri=str(iri),
-        label=label,
+        label=label or str(iri).rsplit("/", 1)[-1],
         types=[{"iri": t, "label": lbl} for t, lbl in sorted(types.items())],
         statements=statements,
-        incoming=[{k: str(v) for k, v in r.items()} for r in service.internal("incoming", entity=iri).records()],
+        incoming=incoming,
         quotes=[{k: str(v) for k, v in r.items()} for r in service.internal("quotes", entity=iri).records()],
+        support=statement_support(service, iri),
+        fact_labels=facts,
     )
+
+
+def statement_support(service: Service, iri: URIRef) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """For each of the entity's statements: its statement IRI, its quotes and sources, or its rules."""
+    support: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in service.internal("entity-statement-evidence", entity=iri).records():
+        key = (str(row["p"]), str(row["o"]), str(row["g"]))
+        entry = support.setdefault(key, {"statement": str(row["statement"]), "quotes": [], "rules": []})
+        if "quote" in row:
+            quote = {"text": str(row["quote"]), "source": str(row["source"])}
+            if quote not in entry["quotes"]:
+                entry["quotes"].append(quote)
+        if "rule" in row:
+            rule = {"rule": str(row["rule"]), "label": str(row["ruleLabel"])}
+            if rule not in entry["rules"]:
+                entry["rules"].append(rule)
+    return support
 
 
 def service_description(service: Service, endpoint: str, fmt: Format) -> bytes:

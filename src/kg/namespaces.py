@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Namespace
 
 from kg.config import Settings
@@ -42,6 +44,9 @@ def prefixes(settings: Settings) -> dict[str, str]:
         "id": settings.id_ns,
         "graph": settings.graph_ns,
         "source": settings.graph_ns + "source/",
+        "statement": settings.base_iri + "statement/",
+        "derivation": settings.base_iri + "derivation/",
+        "rule": settings.base_iri + "rule/",
     }
 
 
@@ -51,3 +56,8 @@ def kg_ns(settings: Settings) -> Namespace:
 
 def id_ns(settings: Settings) -> Namespace:
     return Namespace(settings.id_ns)
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI, after its last ``#`` or ``/``."""
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import PROV
+from rdflib.namespace import PROV, RDF, SKOS
 
 from kg.errors import DataError
 
@@ -71,24 +71,37 @@ def check_quotes(graph: Graph, texts: SourceTexts, file_name_predicate: URIRef) 
     """Every oa:exact reachable from a kg:Evidence, checked against its source's text.
 
     ``graph`` is the union of all graphs (the sources' descriptions live in the
-    reference graph, the evidence in the source graphs).
+    reference graph, the evidence in the source graphs). A source document is
+    checked against its plain-text copy (``kg:fileName``); an SDG target quoted
+    for its official wording, against its ``skos:definition`` (the UN text).
     """
     problems: list[QuoteProblem] = []
+    seen: set[object] = set()
     for fact, evidence in graph.subject_objects(PROV.wasDerivedFrom):
+        if evidence in seen or (fact, RDF.type, RDF.Statement) in graph:
+            continue  # statement nodes point at the same quotes as their facts (or at a reference list)
+        seen.add(evidence)
         source = graph.value(evidence, OA.hasSource)
         selectors = list(graph.objects(evidence, OA.hasSelector))
         if source is None or not selectors:
             problems.append(QuoteProblem(str(fact), str(source), "", "evidence without oa:hasSource or oa:hasSelector"))
             continue
         file_name = graph.value(source, file_name_predicate)
+        definition = graph.value(source, SKOS.definition)
         for selector in selectors:
             for exact in graph.objects(selector, OA.exact):
                 quote = str(exact)
-                if file_name is None:
-                    problems.append(QuoteProblem(str(fact), str(source), quote, "source has no kg:fileName"))
+                if file_name is not None:
+                    text = texts.text(str(file_name))
+                elif definition is not None:
+                    text = normalise(str(definition))
+                else:
+                    problems.append(
+                        QuoteProblem(str(fact), str(source), quote, "source has no kg:fileName (nor a skos:definition)")
+                    )
                     continue
                 if len(normalise(quote)) < 12:
                     problems.append(QuoteProblem(str(fact), str(source), quote, "quote too short to prove anything"))
-                elif normalise(quote) not in texts.text(str(file_name)):
+                elif normalise(quote) not in text:
                     problems.append(QuoteProblem(str(fact), str(source), quote, "quote not found in source text"))
     return problems

@@ -13,6 +13,7 @@ import base64
 import contextlib
 import json
 import os
+import time
 import urllib.parse
 import urllib.request
 from collections import defaultdict
@@ -25,6 +26,7 @@ from kg.errors import KgError
 from kg.graph import graph_names
 from kg.store import rdf_format
 
+MOVE_ATTEMPTS = 4
 STAGING_SUFFIX = "--kg-staging"
 
 
@@ -52,6 +54,24 @@ def _request(url: str, data: bytes, content_type: str, method: str = "POST") -> 
 
 def _update(endpoint: str, text: str) -> None:
     _request(endpoint, urllib.parse.urlencode({"update": text}).encode(), "application/x-www-form-urlencoded")
+
+
+def _move(endpoint: str, staging: str, graph: str, attempts: int = MOVE_ATTEMPTS) -> None:
+    """MOVE a staged graph into place, again after a transaction timeout.
+
+    A MOVE is one transaction: it replaces the graph or leaves it as it was,
+    so repeating one that timed out is safe. Virtuoso now and then times out
+    a MOVE that takes a second at other times (a checkpoint or a lock held by
+    the previous upload), and answers at once on the next attempt.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            _update(endpoint, f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>")
+            return
+        except KgError as exc:
+            if attempt == attempts or "timed out" not in str(exc).lower():
+                raise
+            time.sleep(attempt)
 
 
 def _count(endpoint: str, graph: str) -> int:
@@ -100,6 +120,6 @@ def load_into_endpoint(settings: Settings, path: Path) -> int:
                 _update(update, f"DROP SILENT GRAPH <{staging}>")
         raise
     for graph in graphs:
-        _update(update, f"MOVE SILENT GRAPH <{graph + STAGING_SUFFIX}> TO GRAPH <{graph}>")
+        _move(update, graph + STAGING_SUFFIX, graph)
     merged = str(graph_names(settings).merged)
     return sum(len(lines) for graph, lines in graphs.items() if graph != merged)

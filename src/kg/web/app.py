@@ -13,7 +13,15 @@ from fastapi.staticfiles import StaticFiles
 
 from kg import __version__
 from kg.service import Service
-from kg.web import errors, views_connections, views_linked_data, views_pages, views_queries, views_sparql
+from kg.web import (
+    errors,
+    views_connections,
+    views_linked_data,
+    views_pages,
+    views_queries,
+    views_sparql,
+    views_statements,
+)
 
 STATIC = Path(__file__).parent / "static"
 
@@ -45,6 +53,7 @@ def create_app(service: Service) -> FastAPI:
     app.include_router(views_queries.router)
     views_queries.install(app)
     app.include_router(views_connections.router)
+    app.include_router(views_statements.router)
     app.include_router(views_linked_data.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

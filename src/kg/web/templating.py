@@ -14,9 +14,13 @@ environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_
 
 
 def local_link(value: str, id_ns: str) -> str:
-    """An IRI of this dataset as a path on this server; others unchanged."""
+    """An IRI this service mints (entities, statements, rules) as a path on this server; others unchanged."""
+    base = id_ns[: -len("id/")] if id_ns.endswith("id/") else id_ns
     if value.startswith(id_ns):
         return "/id/" + value[len(id_ns) :]
+    for served in ("statement/", "rule/"):
+        if value.startswith(base + served):
+            return "/" + value[len(base) :]
     return value
 
 

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from kg.catalog import resolve_iri
 from kg.connections import MAX_HOPS, MAX_PATHS
 from kg.errors import InvalidParameter, NotFound
+from kg.facts import fact_labels
 
 router = APIRouter()
 
@@ -43,11 +44,13 @@ async def connections(
     end = _entity(request, "to", target)
     index = service.connections
     paths = await run_in_threadpool(index.paths, start, end, hops, limit)
+    # fact nodes on the way (a funding a derived hop rests on) are named by what they say
+    names = await run_in_threadpool(fact_labels, service, sorted(index.unlabelled(paths)))
     return JSONResponse(
         {
             "from": {"iri": str(start), "label": index.label(str(start))},
             "to": {"iri": str(end), "label": index.label(str(end))},
             "maxHops": hops,
-            "paths": [index.describe_path(p) for p in paths],
+            "paths": [index.describe_path(p, names) for p in paths],
         }
     )

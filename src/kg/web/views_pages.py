@@ -31,6 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kg.catalog import CannedQuery, Parameter, bind_parameters, resolve_iri
 from kg.config import PROJECT_ROOT
 from kg.errors import KgError, NotFound
+from kg.facts import fact_labels
 from kg.results import QueryResult
 from kg.web import views_queries
 from kg.web.responses import wants_html
@@ -609,10 +610,11 @@ async def explore(request: Request, hops: int = 3) -> HTMLResponse:
         context["errors"] = [e for e in (error_from, error_to) if e]
         if start is not None and end is not None:
             found = await run_in_threadpool(index.paths, start, end, hops, 20)
+            names = await run_in_threadpool(fact_labels, service, sorted(index.unlabelled(found)))
             pages = state(request)
             paths = []
             for path in found:
-                described = index.describe_path(path)
+                described = index.describe_path(path, names)
                 paths.append(path_view(request, str(start), described, pages.sources))
             context.update(
                 paths=paths,
@@ -661,6 +663,7 @@ def path_view(
                 "subjectHref": local_link(hop["subject"], id_ns),
                 "objectHref": local_link(hop["object"], id_ns),
                 "stated": graph_source(hop["graph"], sources),
+                "statementHref": local_link(str(hop["statement"]), id_ns) if hop.get("statement") else None,
             }
         )
     box_h, gap, width = 40, 56, 640
@@ -769,6 +772,8 @@ def entity_view(page: Any, request: Request) -> dict[str, Any]:
             "label": s.get("oLabel") or (short_name(o, service.prefixes) if is_iri else o),
             "href": local_link(o, id_ns) if is_iri else None,
             "sources": [],
+            "quotes": [],
+            "rules": [],
         }
         if name in IDENTITY:
             if name in ("type", "label", "prefLabel"):
@@ -784,10 +789,21 @@ def entity_view(page: Any, request: Request) -> dict[str, Any]:
         stated = source_of(s["g"])
         if stated not in entry["sources"]:
             entry["sources"].append(stated)
+        support = page.support.get((s["p"], o, s["g"]))
+        if support:
+            entry["statement"] = local_link(support["statement"], id_ns)
+            for q in support["quotes"]:
+                quote = {"text": q["text"], "source": sources.get(q["source"].rsplit("-", 1)[-1]) or stated}
+                if all(x["text"] != q["text"] for x in entry["quotes"]):
+                    entry["quotes"].append(quote)
+            for r in support["rules"]:
+                rule = {"label": r["label"], "href": local_link(r["rule"], id_ns)}
+                if rule not in entry["rules"]:
+                    entry["rules"].append(rule)
 
     incoming_ids = {i["s"] for i in page.incoming}
     quotes_by_fact: dict[str, list[dict[str, Any]]] = {}
-    fact_labels: dict[str, str] = {}
+    quoted_labels: dict[str, str] = {}
     own_quotes: dict[str, dict[str, Any]] = {}
     for q in page.quotes:
         if q["fact"] != page.iri and q["fact"] not in incoming_ids:
@@ -808,7 +824,7 @@ def entity_view(page: Any, request: Request) -> dict[str, Any]:
             if quote not in found:
                 found.append(quote)
             if q.get("factLabel"):
-                fact_labels.setdefault(q["fact"], q["factLabel"])
+                quoted_labels.setdefault(q["fact"], q["factLabel"])
 
     facts: dict[str, dict[str, dict[str, Any]]] = {}
     linked: dict[str, dict[str, dict[str, Any]]] = {}
@@ -821,7 +837,10 @@ def entity_view(page: Any, request: Request) -> dict[str, Any]:
                 {
                     "iri": i["s"],
                     "href": local_link(i["s"], id_ns),
-                    "label": i.get("sLabel") or fact_labels.get(i["s"]) or humanise(local_name(i["s"])),
+                    "label": i.get("sLabel")
+                    or page.fact_labels.get(i["s"])
+                    or quoted_labels.get(i["s"])
+                    or humanise(local_name(i["s"])),
                     "role": i.get("pLabel") or humanise(pname),
                     "quotes": quotes_by_fact.get(i["s"], []),
                     "sources": [],
