@@ -29,7 +29,12 @@ in the project's named graphs under the base IRI (default
 * ``graph/inferred``: exactly what ``ontology/rules/*.rq`` derive from all
   of the above (superclass types, ORG unit hierarchy, kg:fundedBy with its
   roll-up to parent organisations, kg:contributesTo via themes and broader
-  SDG concepts, rdfs:label), and nothing that is already asserted.
+  SDG concepts, for initiatives of the SDG era only, rdfs:label), and
+  nothing that is already asserted.
+
+Not yet generated: the statement nodes of every asserted triple and the
+derivations of every derived one (``kg.evidence``, ``kg.rules``), which the
+real data has; queries that read them answer with fewer rows here.
 
 Pools grow with the size (departments and programmes linearly, countries up
 to the 676 user-assigned codes, themes with the square root), so the example
