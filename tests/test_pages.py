@@ -244,6 +244,8 @@ def test_entity_page_shows_each_quote_beside_the_statement_it_supports(http: htt
     assert peru.count('class="stmt-quote"') == 1  # source 002's Nepal story supports Nepal, not Peru
     sdg = next(i for i in items if "Target 8.7" in i and "contributes to SDG" in i)
     assert "derived by rule" in sdg and 'href="/rule/theme-sdg"' in sdg and "theme serves target" in sdg
+    # the statement nodes that point at the entity are evidence, not things that "link here"
+    assert not re.search(r">[0-9a-f]{16}<", text) and "Linked by “Subject”" not in text
 
 
 @one_store
