@@ -1,4 +1,4 @@
-"""The README's `kg` examples show real output: each is run and compared."""
+"""The `kg` examples of the README and the curation guide show real output: each is run and compared."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+DOCS = [README, ROOT / "docs" / "DATA.md"]
 BLOCK = re.compile(r"```console\n\$ (kg [^\n]+)\n(.*?)```", re.S)
 
 
-def examples() -> list[tuple[str, str]]:
-    return [(cmd, out) for cmd, out in BLOCK.findall(README.read_text(encoding="utf-8"))]
+def examples(docs: list[Path] = DOCS) -> list[tuple[str, str]]:
+    return [(cmd, out) for doc in docs for cmd, out in BLOCK.findall(doc.read_text(encoding="utf-8"))]
 
 
 def test_readme_has_examples() -> None:
-    assert len(examples()) >= 3
+    assert len(examples([README])) >= 3
+    assert len(examples([ROOT / "docs" / "DATA.md"])) >= 2
 
 
 @pytest.mark.parametrize("command,expected", examples())
