@@ -109,7 +109,7 @@ def test_a_reference_file_must_name_its_provenance(settings: Settings) -> None:
 
 
 def test_ontology_statements_derive_from_the_ontology(settings: Settings) -> None:
-    g = parse('<ontology> a owl:Ontology . kg:Thing a owl:Class .', settings)
+    g = parse("<ontology> a owl:Ontology . kg:Thing a owl:Class .", settings)
     added, problems = expand_file(g, Path("kg.ttl"), FileKind.ONTOLOGY, settings)
     assert problems == []
     ontology = URIRef(settings.base_iri + "ontology")
@@ -125,8 +125,8 @@ def test_statement_iris_name_the_triple_whatever_the_file(settings: Settings) ->
     assert statement_iri(settings, (s, p, npl)) != statement_iri(settings, (s, p, per))
     assert str(statement_iri(settings, (s, p, npl))).startswith(settings.base_iri + "statement/")
     # a blank-node value (an amount) is named by its content, so two files naming the same amount agree
-    one = parse("id:f schema:amount [ schema:value 5 ; schema:currency \"USD\" ] .", settings)
-    two = parse("id:f schema:amount [ schema:currency \"USD\" ; schema:value 5 ] .", settings)
+    one = parse('id:f schema:amount [ schema:value 5 ; schema:currency "USD" ] .', settings)
+    two = parse('id:f schema:amount [ schema:currency "USD" ; schema:value 5 ] .', settings)
     amount = URIRef("https://schema.org/amount")
     f = URIRef(settings.id_ns + "f")
     assert statement_iri(settings, (f, amount, one.value(f, amount)), one) == statement_iri(

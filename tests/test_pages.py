@@ -163,6 +163,15 @@ def test_form_with_enum_select_and_bar_chart(http: httpx.Client) -> None:
 
 
 @one_store
+def test_bar_chart_numbers_keep_their_hedge(http: httpx.Client) -> None:
+    """A bar for "up to 17%" says up to, and one for "over US$ 29 million" says over: no bound becomes exact."""
+    text = get_page(http, "/queries/programme-profile/form?programme=better-work").text  # type: ignore[attr-defined]
+    values = re.findall(r'class="bar-value">([^<]*)<', text)
+    assert "up to 17" in values and "over 29,000,000" in values
+    assert "17" in values  # another source's exact 17 stays exact
+
+
+@one_store
 def test_queries_without_required_parameters_run_at_once(http: httpx.Client) -> None:
     text = get_page(http, "/queries/stats-classes/form").text  # type: ignore[attr-defined]
     assert '<table class="results">' in text and "Initiative" in text

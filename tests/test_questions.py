@@ -257,7 +257,7 @@ def test_us_assessed_contribution_2018(store: OxigraphStore, settings: Settings)
 
 
 def test_documents_disagree_on_usdol_better_work_funding(store: OxigraphStore, settings: Settings) -> None:
-    """000: "over US$ 29 million" (as of 2018); 001: "over US$ 44 million": both kept, each with its source."""
+    """000: "over US$ 29 million"; 001: "over US$ 44 million": both kept, each with its source (no as-of date)."""
     rows = select(
         store,
         settings,
@@ -320,7 +320,7 @@ def test_uzbekistan_ratified_c087_in_december_2017(store: OxigraphStore, setting
 
 
 def test_approximate_figures_are_hedged_not_exact(store: OxigraphStore, settings: Settings) -> None:
-    """"some 2.6 million" (002), "approximately 7,000 workers" and "Around 49 per cent" (001): approximately."""
+    """ "some 2.6 million" (002), "approximately 7,000 workers" and "Around 49 per cent" (001): approximately."""
     rows = select(
         store,
         settings,

@@ -155,6 +155,28 @@ def test_csv_and_html_by_accept(http: httpx.Client) -> None:
     assert "Derived by rule" in derived.text and "theme serves target" in derived.text
 
 
+def test_an_amount_reads_as_its_value_in_csv(http: httpx.Client) -> None:
+    params = {"subject": "funding-usdol-better-work-000", "predicate": "schema:amount"}
+    response = http.get("/statements", params=params, headers={"Accept": "text/csv"})
+    [row] = list(csv.DictReader(io.StringIO(response.text)))
+    assert row["object"].startswith("[") and "min value 29000000" in row["object"], row["object"]
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "status", "said"),
+    [
+        ("/statements?format=xml", {}, 400, "use json, csv, html"),
+        ("/rule/theme-sdg", {"Accept": "text/csv"}, 406, "application/json"),
+        ("/rule/theme-sdg?format=csv", {}, 400, "use json, html"),
+    ],
+)
+def test_a_format_that_cannot_be_given_is_refused_before_any_query(
+    http: httpx.Client, path: str, headers: dict[str, str], status: int, said: str
+) -> None:
+    response = http.get(path, headers=headers)
+    assert response.status_code == status and said in response.json()["message"], response.text
+
+
 def test_a_rule_resolves_with_its_sparql(http: httpx.Client) -> None:
     body = http.get("/rule/theme-sdg").json()
     assert body["label"] == "theme serves target"
@@ -162,6 +184,8 @@ def test_a_rule_resolves_with_its_sparql(http: httpx.Client) -> None:
     assert body["derivations"] > 50
     assert "CONSTRUCT { ?initiative kg:contributesTo ?target }" in body["sparql"]
     assert http.get("/rule/no-such-rule").status_code == 404
+    odd = http.get("/rule/a%3Eb")  # not a rule name: no query is built from it
+    assert odd.status_code == 404 and "rule names are" in odd.json()["message"]
 
 
 @pytest.mark.parametrize("name", CHECKS)

@@ -61,3 +61,8 @@ def id_ns(settings: Settings) -> Namespace:
 def local_name(iri: str) -> str:
     """The last segment of an IRI, after its last ``#`` or ``/``."""
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
+
+
+def humanise(name: str) -> str:
+    """``subOrganizationOf`` -> ``sub organization of``: a readable fallback for terms without a label."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("-", " ").replace("_", " ").lower()

@@ -14,7 +14,6 @@ number of statements.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +23,7 @@ from rdflib.term import Identifier
 
 from kg.binding import bind_many
 from kg.facts import fact_labels
-from kg.namespaces import local_name
+from kg.namespaces import humanise, local_name
 from kg.results import QueryResult
 from kg.service import internal_query
 
@@ -251,11 +250,6 @@ class Explainer:
 
 def _english(label: Identifier) -> bool:
     return isinstance(label, Literal) and label.language in (None, "en")
-
-
-def humanise(name: str) -> str:
-    """``subOrganizationOf`` -> ``sub organization of``: a readable fallback for terms without a label."""
-    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("-", " ").replace("_", " ").lower()
 
 
 # ---------------------------------------------------------------- in words and as data

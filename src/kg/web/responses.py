@@ -5,9 +5,15 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
+from kg.errors import BadRequest
 from kg.formats import Format, result_graph, serialise_graph, serialise_table
 from kg.results import QueryResult
 from kg.service import Service
+from kg.sparql import negotiate
+
+#: The formats of pages and plain JSON answers, besides the RDF and SPARQL results ones (kg.formats).
+HTML = Format("html", "text/html", "html", "html")
+JSON = Format("json", "application/json", "json", "json")
 
 TEXT_TYPES = ("text/", "application/sparql-results+json", "application/ld+json", "application/n-triples")
 
@@ -38,3 +44,13 @@ def result_response(service: Service, result: QueryResult, fmt: Format) -> Respo
 def wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "text/html" in accept and "format" not in request.query_params
+
+
+def pick_format(request: Request, by_name: dict[str, Format], offered: list[Format]) -> Format:
+    """The ``format`` parameter's format (400 naming the choices if unknown), else the Accept header's (406)."""
+    name = request.query_params.get("format")
+    if name:
+        if name not in by_name:
+            raise BadRequest(f"unknown format {name!r}; use {', '.join(by_name)}")
+        return by_name[name]
+    return negotiate(request.headers.get("accept"), offered)

@@ -8,17 +8,16 @@ from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 
 from kg.errors import NotFound
-from kg.formats import RDF_FORMATS, Format, result_graph, serialise_graph
+from kg.formats import RDF_FORMATS, result_graph, serialise_graph
 from kg.linked_data import DUMP_FORMATS, describe, entity_page, void_description
 from kg.service import internal_query
 from kg.sparql import choose_format, negotiate
-from kg.web.responses import content_type
+from kg.web.responses import HTML, content_type
 from kg.web.templating import render
 
 router = APIRouter()
 
 ENTITY_FORMATS = [RDF_FORMATS[n] for n in ("turtle", "jsonld", "ntriples", "xml")]
-HTML = Format("html", "text/html", "html", "html")
 
 
 def _alternates(url: str) -> str:

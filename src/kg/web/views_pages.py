@@ -31,7 +31,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kg.catalog import CannedQuery, Parameter, bind_parameters, resolve_iri
 from kg.config import PROJECT_ROOT
 from kg.errors import KgError, NotFound
-from kg.facts import fact_labels
+from kg.facts import HEDGE_WORDS, fact_labels
+from kg.namespaces import humanise as words_of
 from kg.results import QueryResult
 from kg.web import views_queries
 from kg.web.responses import wants_html
@@ -89,6 +90,13 @@ def number(term: Identifier | None) -> float | None:
     if not is_number(term):
         return None
     return float(term.toPython())  # type: ignore[union-attr]
+
+
+def hedge_prefix(hedge: Identifier | None, column: str) -> str:
+    """How a number is hedged in words ("over ", "up to ", "about "): by its kg:hedge, else by its column."""
+    if isinstance(hedge, URIRef):
+        return HEDGE_WORDS.get(local_name(str(hedge)), "")
+    return {"minAmount": "over ", "maxAmount": "up to "}.get(column, "")
 
 
 def format_number(value: float) -> str:
@@ -508,15 +516,15 @@ def bar_chart(request: Request, result: QueryResult) -> dict[str, Any] | None:
     )
     if column is None:
         return None
-    fallback = "minAmount" if column == "amount" and "minAmount" in index else None
+    # an amount the source bounds ("over", "up to") is in minAmount or maxAmount instead
+    bounds = [b for b in ("minAmount", "maxAmount") if column == "amount" and b in index]
     describing = [n for n in names if n.endswith("Label") or n in LABEL_COLUMNS]
     bars: list[dict[str, Any]] = []
     for row in result.rows:
-        value = number(row[index[column]])
-        over = False
-        if value is None and fallback:
-            value = number(row[index[fallback]])
-            over = value is not None
+        value, taken = number(row[index[column]]), column
+        for bound in bounds:
+            if value is None:
+                value, taken = number(row[index[bound]]), bound
         if value is None:
             continue
         texts = {n: str(row[index[n]]) for n in describing if isinstance(row[index[n]], Literal)}
@@ -528,7 +536,8 @@ def bar_chart(request: Request, result: QueryResult) -> dict[str, Any] | None:
             first = next((t for t in row if isinstance(t, URIRef)), None)
             parts = [short_name(str(first), request.app.state.service.prefixes)] if first is not None else ["row"]
         text = " · ".join(dict.fromkeys(parts))
-        bars.append({"label": text, "value": value, "shown": ("over " if over else "") + format_number(value)})
+        hedge = hedge_prefix(row[index["hedge"]] if "hedge" in index else None, taken)
+        bars.append({"label": text, "value": value, "shown": hedge + format_number(value)})
     if len(bars) < 2:
         return None
     bars = bars[:MAX_BARS]
@@ -538,7 +547,7 @@ def bar_chart(request: Request, result: QueryResult) -> dict[str, Any] | None:
         b["y"] = i * step
         b["pct"] = max(0.3, 78 * b["value"] / top)
         b["short"] = b["label"] if len(b["label"]) <= 72 else b["label"][:70] + "…"
-    title = column if not fallback else "amount (or the minimum a source gives)"
+    title = column if not bounds else "amount (or the bound a source gives: over, up to)"
     return {
         "column": title,
         "bars": bars,
@@ -888,8 +897,8 @@ def entity_view(page: Any, request: Request) -> dict[str, Any]:
 
 
 def humanise(name: str) -> str:
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("-", " ").replace("_", " ")
-    return spaced[:1].upper() + spaced[1:].lower() if spaced else name
+    """A term's name as a heading: ``subOrganizationOf`` -> ``Sub organization of``."""
+    return words_of(name).capitalize() if name else name
 
 
 # ---------------------------------------------------------------- installing

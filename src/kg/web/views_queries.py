@@ -12,15 +12,13 @@ from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
 from kg.catalog import CannedQuery, Parameter, bind_parameters
-from kg.errors import BadRequest
 from kg.formats import RESULT_FORMATS, Format, plain_csv, serialise_table
 from kg.results import QueryResult
-from kg.sparql import negotiate
-from kg.web.responses import content_type, limit_headers
+from kg.web.responses import JSON, content_type, limit_headers, pick_format
 
 router = APIRouter()
 
-JSON_ROWS = Format("rows", "application/json", "json", "json")
+JSON_ROWS = Format("rows", JSON.media_type, "json", "json")
 CSV = RESULT_FORMATS["csv"]
 SPARQL_JSON = RESULT_FORMATS["json"]
 QUERY_FORMATS = [JSON_ROWS, SPARQL_JSON, CSV]
@@ -66,13 +64,7 @@ async def run_canned(request: Request, query: CannedQuery) -> tuple[dict[str, st
 
 
 def respond(request: Request, query: CannedQuery, params: dict[str, str], result: QueryResult) -> Response:
-    name = request.query_params.get("format")
-    if name:
-        if name not in _BY_NAME:
-            raise BadRequest(f"unknown format {name!r}; use json, csv or sparql-json")
-        fmt = _BY_NAME[name]
-    else:
-        fmt = negotiate(request.headers.get("accept"), QUERY_FORMATS)
+    fmt = pick_format(request, _BY_NAME, QUERY_FORMATS)
     headers = limit_headers(result)
     if fmt is JSON_ROWS:
         return JSONResponse(rows_json(query, params, result), headers=headers)

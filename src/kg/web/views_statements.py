@@ -12,21 +12,17 @@ from starlette.concurrency import run_in_threadpool
 
 from kg.catalog import resolve_iri
 from kg.config import PROJECT_ROOT
-from kg.errors import BadRequest, InvalidParameter, NotFound
-from kg.formats import Format, plain_csv
+from kg.errors import InvalidParameter, NotFound
+from kg.formats import RESULT_FORMATS, Format, plain_csv
 from kg.results import QueryResult
 from kg.service import Service, internal_query
-from kg.sparql import negotiate
-from kg.statements import MAX_STATEMENTS, Explainer, Statement, as_json, explanation, sentence
-from kg.web.responses import content_type
+from kg.statements import MAX_STATEMENTS, Explainer, Statement, as_json, explanation, value_words
+from kg.web.responses import HTML, JSON, content_type, pick_format, wants_html
 from kg.web.templating import render
 
 router = APIRouter()
 
-JSON = Format("json", "application/json", "json", "json")
-CSV = Format("csv", "text/csv", "csv", "csv")
-HTML = Format("html", "text/html", "html", "html")
-FORMATS = {f.name: f for f in (JSON, CSV, HTML)}
+CSV = RESULT_FORMATS["csv"]
 CSV_COLUMNS = ("statement", "subject", "predicate", "object", "status", "graphs", "sources", "quotes", "explanation")
 
 
@@ -43,15 +39,10 @@ def resolve(name: str, value: str | None, service: Service) -> URIRef | None:
         raise InvalidParameter(f"parameter {name}: {exc} (got {value!r})") from exc
 
 
-def choose(request: Request) -> Format:
-    """The response format, chosen before any query runs."""
-    name = request.query_params.get("format")
-    if name:
-        if name not in FORMATS:
-            raise BadRequest(f"unknown format {name!r}; use json, csv or html")
-        return FORMATS[name]
-    offered = [HTML, JSON, CSV] if "text/html" in request.headers.get("accept", "") else [JSON, CSV, HTML]
-    return negotiate(request.headers.get("accept"), offered)
+def choose(request: Request, formats: tuple[Format, ...] = (JSON, CSV, HTML)) -> Format:
+    """The response format, chosen before any query runs: HTML first for browsers, JSON for the rest."""
+    offered = sorted(formats, key=lambda f: f is not HTML) if wants_html(request) else list(formats)
+    return pick_format(request, {f.name: f for f in formats}, offered)
 
 
 def lookup(
@@ -77,7 +68,7 @@ def csv_body(explainer: Explainer, statements: list[Statement]) -> bytes:
             s.iri,
             str(s.subject),
             str(s.predicate),
-            str(s.object) if not s.value else sentence(s, explainer).split(" → ", 1)[-1],
+            str(s.object) if not s.value else value_words(s, explainer),
             s.status,
             " ".join(s.graphs),
             " | ".join(sources),
@@ -171,11 +162,13 @@ async def one_statement(request: Request, key: str) -> Response:
     "/rule/{name}",
     summary="A derivation rule: what it derives, its SPARQL, how many derivations applied it",
     tags=["linked data"],
-    responses={200: {"content": {"application/json": {}, "text/html": {}}}, 404: {}},
+    responses={200: {"content": {"application/json": {}, "text/html": {}}}, 404: {}, 406: {}},
 )
 async def rule(request: Request, name: str) -> Response:
     service: Service = request.app.state.service
-    fmt = choose(request)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", name):
+        raise NotFound(f"no rule {name!r}: rule names are letters, digits and hyphens (theme-sdg)")
+    fmt = choose(request, (JSON, HTML))
     iri = URIRef(f"{service.settings.base_iri}rule/{name}")
     result = await run_in_threadpool(service.query, internal_query("rule"), bindings={"rule": iri})
     rows = result.records()
