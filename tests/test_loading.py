@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -124,6 +126,66 @@ def test_failed_endpoint_load_leaves_the_store_as_it_was(  # type: ignore[no-unt
     after = graph_counts(virtuoso.sparql_endpoint)
     assert after == before
     assert not [g for g in after if g.endswith(STAGING_SUFFIX)]
+
+
+class RefusingEndpoint(BaseHTTPRequestHandler):
+    """Answers the first ``refusals`` requests with the given HTTP 500 text, then 200."""
+
+    refusals = 0
+    message = b""
+    seen = 0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).seen += 1
+        if type(self).seen <= self.refusals:
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(self.message)
+        else:
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"done")
+
+    def log_message(self, *args: object) -> None:
+        """Quiet: the test reads the counts, not the log."""
+
+
+@pytest.fixture()
+def refusing_endpoint() -> Iterator[tuple[str, type[RefusingEndpoint]]]:
+    handler = type("Handler", (RefusingEndpoint,), {})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", handler
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_transaction_timeout_is_tried_again(refusing_endpoint: tuple[str, type[RefusingEndpoint]]) -> None:
+    url, handler = refusing_endpoint
+    handler.refusals, handler.message = 2, b"Virtuoso S1T00 Error SR171: Transaction timed out"
+    body = remote_load._request(url, b"update=DROP+SILENT+GRAPH+%3Curn%3Ax%3E", "text/plain", waits=(0, 0, 0))
+    assert body == b"done"
+    assert handler.seen == 3
+
+
+def test_a_lasting_refusal_ends_the_load_after_the_last_attempt(
+    refusing_endpoint: tuple[str, type[RefusingEndpoint]],
+) -> None:
+    url, handler = refusing_endpoint
+    handler.refusals, handler.message = 10, b"Virtuoso S1T00 Error SR171: Transaction timed out"
+    with pytest.raises(KgError, match="SR171"):
+        remote_load._request(url, b"x", "text/plain", waits=(0, 0))
+    assert handler.seen == 3
+
+
+def test_any_other_error_ends_the_load_at_once(refusing_endpoint: tuple[str, type[RefusingEndpoint]]) -> None:
+    url, handler = refusing_endpoint
+    handler.refusals, handler.message = 1, b"Virtuoso 37000 Error SP030: SPARQL compiler: syntax error"
+    with pytest.raises(KgError, match="SP030"):
+        remote_load._request(url, b"x", "text/plain", waits=(0, 0, 0))
+    assert handler.seen == 1
 
 
 def test_endpoint_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

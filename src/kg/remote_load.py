@@ -26,8 +26,11 @@ from kg.errors import KgError
 from kg.graph import graph_names
 from kg.store import rdf_format
 
-MOVE_ATTEMPTS = 4
 STAGING_SUFFIX = "--kg-staging"
+# Waits between attempts of a request the engine refused for the moment (seconds): 31 s in all.
+RETRY_WAITS = (1.0, 2.0, 4.0, 8.0, 16.0)
+# How engines say "not now" (Virtuoso: "SR171: Transaction timed out", "40001 ... deadlock").
+TRANSIENT_MARKS = ("transaction timed out", "sr171", "deadlock", "40001")
 
 
 def _auth_headers() -> dict[str, str]:
@@ -39,7 +42,7 @@ def _auth_headers() -> dict[str, str]:
     return {}
 
 
-def _request(url: str, data: bytes, content_type: str, method: str = "POST") -> bytes:
+def _send(url: str, data: bytes, content_type: str, method: str) -> bytes:
     request = urllib.request.Request(
         url, data=data, method=method, headers={"Content-Type": content_type, **_auth_headers()}
     )
@@ -52,26 +55,30 @@ def _request(url: str, data: bytes, content_type: str, method: str = "POST") -> 
         raise KgError(f"{method} {url} failed: {exc}") from None
 
 
+def _request(
+    url: str, data: bytes, content_type: str, method: str = "POST", waits: tuple[float, ...] = RETRY_WAITS
+) -> bytes:
+    """Send one request, again after a refusal the engine gives for the moment only.
+
+    Every request of a load is safe to repeat: DROP and MOVE are each one
+    transaction that happens whole or not at all, and writing the same
+    triples into a staging graph twice leaves the same graph. Virtuoso now
+    and then times out a MOVE or DROP that takes a second at other times (a
+    checkpoint, or a lock still held by the previous upload) and answers at
+    once on the next attempt; any other error ends the load at once.
+    """
+    for wait in waits:
+        try:
+            return _send(url, data, content_type, method)
+        except KgError as exc:
+            if not any(mark in str(exc).lower() for mark in TRANSIENT_MARKS):
+                raise
+        time.sleep(wait)
+    return _send(url, data, content_type, method)
+
+
 def _update(endpoint: str, text: str) -> None:
     _request(endpoint, urllib.parse.urlencode({"update": text}).encode(), "application/x-www-form-urlencoded")
-
-
-def _move(endpoint: str, staging: str, graph: str, attempts: int = MOVE_ATTEMPTS) -> None:
-    """MOVE a staged graph into place, again after a transaction timeout.
-
-    A MOVE is one transaction: it replaces the graph or leaves it as it was,
-    so repeating one that timed out is safe. Virtuoso now and then times out
-    a MOVE that takes a second at other times (a checkpoint or a lock held by
-    the previous upload), and answers at once on the next attempt.
-    """
-    for attempt in range(1, attempts + 1):
-        try:
-            _update(endpoint, f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>")
-            return
-        except KgError as exc:
-            if attempt == attempts or "timed out" not in str(exc).lower():
-                raise
-            time.sleep(attempt)
 
 
 def _count(endpoint: str, graph: str) -> int:
@@ -120,6 +127,6 @@ def load_into_endpoint(settings: Settings, path: Path) -> int:
                 _update(update, f"DROP SILENT GRAPH <{staging}>")
         raise
     for graph in graphs:
-        _move(update, graph + STAGING_SUFFIX, graph)
+        _update(update, f"MOVE SILENT GRAPH <{graph + STAGING_SUFFIX}> TO GRAPH <{graph}>")
     merged = str(graph_names(settings).merged)
     return sum(len(lines) for graph, lines in graphs.items() if graph != merged)
