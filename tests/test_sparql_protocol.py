@@ -323,9 +323,20 @@ def test_oversized_body_is_413(http: httpx.Client, settings: Settings) -> None:
 # ---------------------------------------------------------------- limits
 
 
-def test_row_cap_says_so_in_header_and_body(http: httpx.Client, server) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { ?s ?p ?o }",
+        # An external store asks its engine for one row more than the cap: after a
+        # closing comment, and after an OFFSET, that LIMIT must still be a LIMIT.
+        "SELECT * WHERE { ?s ?p ?o } # every triple",
+        "SELECT * WHERE { ?s ?p ?o } OFFSET 7",
+    ],
+    ids=["plain", "closing-comment", "offset"],
+)
+def test_row_cap_says_so_in_header_and_body(http: httpx.Client, server, query: str) -> None:  # type: ignore[no-untyped-def]
     cap = server.service.settings.max_rows
-    r = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    r = http.get("/sparql", params={"query": query})
     assert r.headers["x-result-truncated"] == "true"
     body = r.json()
     assert body["truncated"] is True and body["limit"] == cap
