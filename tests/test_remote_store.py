@@ -63,11 +63,12 @@ def test_a_bound_select_is_capped_too(endpoint: tuple[SparqlEndpointStore, list[
     [
         "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
         "SELECT * WHERE { ?s ?p ?o } VALUES ?s { <urn:x> }",
+        "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s",
         "ASK { ?s ?p ?o }",
     ],
-    ids=["own-limit", "own-values", "ask"],
+    ids=["own-limit", "own-values", "ordered", "ask"],
 )
-def test_a_query_with_its_own_limit_or_values_is_sent_as_written(
+def test_a_query_with_its_own_limit_values_or_order_is_sent_as_written(
     endpoint: tuple[SparqlEndpointStore, list[str]], query: str
 ) -> None:
     store, sent = endpoint

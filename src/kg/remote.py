@@ -133,12 +133,14 @@ class _Shape:
 def _shape(text: str) -> _Shape:
     """What the forwarding needs to know of a query: its own dataset, and whether a LIMIT may be added.
 
-    A SELECT without LIMIT or trailing VALUES gets ``LIMIT max_rows + 1``
+    A SELECT without LIMIT, ORDER BY or trailing VALUES gets ``LIMIT max_rows + 1``
     appended, so the engine stops at one row more than the service returns
     (one more, so the answer can still say it was truncated). Virtuoso
     otherwise computes and sends every row: 58,073 of them, 15 MB, 3.8 s,
     for a ``SELECT *`` of which 10,000 are kept. Other forms are not
-    capped: a CONSTRUCT's LIMIT counts solutions, not triples.
+    capped: a CONSTRUCT's LIMIT counts solutions, not triples. Nor is an
+    ordered SELECT: Virtuoso refuses ORDER BY with a LIMIT above its
+    MaxSortedTopRows (10,000 by default, SR353), and sorts every row anyway.
     """
     from rdflib.plugins.sparql.parser import parseQuery
 
@@ -150,5 +152,6 @@ def _shape(text: str) -> _Shape:
         has_dataset="datasetClause" in query,
         may_cap=query.name == "SelectQuery"
         and ("limitoffset" not in query or "limit" not in query["limitoffset"])
+        and "orderby" not in query
         and "valuesClause" not in query,
     )
