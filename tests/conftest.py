@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -96,9 +95,8 @@ def server(
         # Virtuoso from Debian's packages, on loopback, with a throwaway database (scripts/virtuoso).
         from virtuoso_server import start as start_virtuoso
 
-        os.environ.setdefault("VIRTUOSO_MAX_SECONDS", "10")  # its own limit, above the service's
-
-        virtuoso = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+        # Its own limit, above the service's, so that the service's limit is the one tested.
+        virtuoso = start_virtuoso(tmp_path_factory.mktemp("virtuoso"), max_seconds=10)
         store_settings = settings.with_overrides(
             store="sparql", endpoint=virtuoso.sparql_endpoint, graph_store=virtuoso.graph_store
         )

@@ -70,9 +70,14 @@ class VirtuosoInstance:
         self.stop()
 
 
-def _run(*args: str, timeout: float = 600) -> str:
+def _run(*args: str, timeout: float = 600, env: dict[str, str] | None = None) -> str:
     result = subprocess.run(
-        [str(SCRIPT), *args], capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        [str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     if result.returncode != 0:
         raise RuntimeError(f"scripts/virtuoso {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
@@ -84,11 +89,19 @@ def install() -> None:
     _run("install")
 
 
-def start(directory: str | os.PathLike[str], *, install_first: bool = True) -> VirtuosoInstance:
-    """Start a new instance with its database in ``directory`` (created if missing)."""
+def start(
+    directory: str | os.PathLike[str], *, install_first: bool = True, max_seconds: int | None = None
+) -> VirtuosoInstance:
+    """Start a new instance with its database in ``directory`` (created if missing).
+
+    ``max_seconds`` is the engine's own time limit (MaxQueryExecutionTime;
+    the script's default otherwise). It is passed to this instance only:
+    a limit set in ``os.environ`` would reach every later instance too.
+    """
     if install_first:
         install()
-    out = _run("start", str(directory), timeout=300)
+    limit = {"VIRTUOSO_MAX_SECONDS": str(max_seconds)} if max_seconds else None
+    out = _run("start", str(directory), timeout=300, env=limit)
     env = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
     return VirtuosoInstance(
         sparql_endpoint=env["SPARQL_ENDPOINT"],
