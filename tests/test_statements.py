@@ -168,13 +168,17 @@ def test_an_amount_reads_as_its_value_in_csv(http: httpx.Client) -> None:
         ("/statements?format=xml", {}, 400, "use json, csv, html"),
         ("/rule/theme-sdg", {"Accept": "text/csv"}, 406, "application/json"),
         ("/rule/theme-sdg?format=csv", {}, 400, "use json, html"),
+        ("/queries/funders-of-target?format=png", {}, 400, "use json, csv, sparql-json"),
+        ("/queries/funders-of-target", {"Accept": "image/png"}, 406, "text/csv"),
     ],
 )
 def test_a_format_that_cannot_be_given_is_refused_before_any_query(
     http: httpx.Client, path: str, headers: dict[str, str], status: int, said: str
 ) -> None:
+    before = http.get("/health").json()["queries"]
     response = http.get(path, headers=headers)
     assert response.status_code == status and said in response.json()["message"], response.text
+    assert http.get("/health").json()["queries"] == before, "no query ran for a request refused for its format"
 
 
 def test_a_rule_resolves_with_its_sparql(http: httpx.Client) -> None:

@@ -160,6 +160,7 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
         self.kills = 0
+        self.runs = 0  # queries handed to a worker: /health shows it, tests see what ran
         self.size = size
         with ThreadPoolExecutor(max_workers=size) as starting:
             for worker in starting.map(lambda _: Worker(spec, start_timeout), range(size)):
@@ -175,6 +176,8 @@ class WorkerPool:
                 f"the server is busy: no query worker became free within the {timeout:g} s limit"
             ) from None
         remaining = max(0.0, deadline - time.monotonic())
+        with self._lock:
+            self.runs += 1
         try:
             worker.conn.send(request)
             if not worker.conn.poll(remaining):

@@ -66,6 +66,8 @@ def create_app(service: Service) -> FastAPI:
                 "triples": svc.triples,
                 "store": svc.settings.store,
                 "workers": svc.pool.size,
+                "queries": svc.pool.runs,
+                "worker_restarts": svc.pool.kills,
                 "version": svc.version,
                 "start_seconds": round(svc.start_seconds, 3),
             }

@@ -63,8 +63,7 @@ async def run_canned(request: Request, query: CannedQuery) -> tuple[dict[str, st
     return shown, result
 
 
-def respond(request: Request, query: CannedQuery, params: dict[str, str], result: QueryResult) -> Response:
-    fmt = pick_format(request, _BY_NAME, QUERY_FORMATS)
+def respond(query: CannedQuery, params: dict[str, str], result: QueryResult, fmt: Format) -> Response:
     headers = limit_headers(result)
     if fmt is JSON_ROWS:
         return JSONResponse(rows_json(query, params, result), headers=headers)
@@ -100,8 +99,9 @@ def _openapi_parameter(p: Parameter) -> dict[str, Any]:
 
 def _endpoint(query: CannedQuery) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
+        fmt = pick_format(request, _BY_NAME, QUERY_FORMATS)  # before the query runs: a bad format costs nothing
         params, result = await run_canned(request, query)
-        return respond(request, query, params, result)
+        return respond(query, params, result, fmt)
 
     endpoint.__name__ = f"query_{query.name.replace('-', '_')}"
     return endpoint
