@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
+from fake_endpoint import FakeEndpoint, Reply
 from rdflib import Dataset
 
 from kg import graph as kg_graph
@@ -19,6 +18,8 @@ from kg.errors import KgError
 from kg.loading import load
 from kg.remote_load import STAGING_SUFFIX, load_into_endpoint
 from kg.service import InvalidData, Service
+
+FORM = "application/x-www-form-urlencoded"
 
 
 def broken_copy(tmp_path: Path, settings: Settings) -> Settings:
@@ -128,64 +129,34 @@ def test_failed_endpoint_load_leaves_the_store_as_it_was(  # type: ignore[no-unt
     assert not [g for g in after if g.endswith(STAGING_SUFFIX)]
 
 
-class RefusingEndpoint(BaseHTTPRequestHandler):
-    """Answers the first ``refusals`` requests with the given HTTP 500 text, then 200."""
-
-    refusals = 0
-    message = b""
-    seen = 0
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).seen += 1
-        if type(self).seen <= self.refusals:
-            self.send_response(500)
-            self.end_headers()
-            self.wfile.write(self.message)
-        else:
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b"done")
-
-    def log_message(self, *args: object) -> None:
-        """Quiet: the test reads the counts, not the log."""
+TIMED_OUT = Reply(500, b"Virtuoso S1T00 Error SR171: Transaction timed out")
 
 
-@pytest.fixture()
-def refusing_endpoint() -> Iterator[tuple[str, type[RefusingEndpoint]]]:
-    handler = type("Handler", (RefusingEndpoint,), {})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", handler
-    server.shutdown()
-    server.server_close()
+def refusing(times: int, refusal: Reply = TIMED_OUT) -> FakeEndpoint:
+    """An endpoint that refuses the first ``times`` requests, then answers "done"."""
+    engine = FakeEndpoint()
+    engine.reply = lambda _form: refusal if len(engine.requests) <= times else Reply(200, b"done")
+    return engine
 
 
-def test_a_transaction_timeout_is_tried_again(refusing_endpoint: tuple[str, type[RefusingEndpoint]]) -> None:
-    url, handler = refusing_endpoint
-    handler.refusals, handler.message = 2, b"Virtuoso S1T00 Error SR171: Transaction timed out"
-    body = remote_load._request(url, b"update=DROP+SILENT+GRAPH+%3Curn%3Ax%3E", "text/plain", waits=(0, 0, 0))
+def test_a_transaction_timeout_is_tried_again() -> None:
+    with refusing(2) as engine:
+        body = remote_load._request(engine.url, b"update=DROP+SILENT+GRAPH+%3Curn%3Ax%3E", FORM, waits=(0, 0, 0))
     assert body == b"done"
-    assert handler.seen == 3
+    assert len(engine.requests) == 3
 
 
-def test_a_lasting_refusal_ends_the_load_after_the_last_attempt(
-    refusing_endpoint: tuple[str, type[RefusingEndpoint]],
-) -> None:
-    url, handler = refusing_endpoint
-    handler.refusals, handler.message = 10, b"Virtuoso S1T00 Error SR171: Transaction timed out"
-    with pytest.raises(KgError, match=r"SR171.*tried 3 times.*MaxQueryExecutionTime"):
-        remote_load._request(url, b"x", "text/plain", waits=(0, 0))
-    assert handler.seen == 3
+def test_a_lasting_refusal_ends_the_load_after_the_last_attempt() -> None:
+    with refusing(10) as engine, pytest.raises(KgError, match=r"SR171.*tried 3 times.*MaxQueryExecutionTime"):
+        remote_load._request(engine.url, b"update=x", FORM, waits=(0, 0))
+    assert len(engine.requests) == 3
 
 
-def test_any_other_error_ends_the_load_at_once(refusing_endpoint: tuple[str, type[RefusingEndpoint]]) -> None:
-    url, handler = refusing_endpoint
-    handler.refusals, handler.message = 1, b"Virtuoso 37000 Error SP030: SPARQL compiler: syntax error"
-    with pytest.raises(KgError, match="SP030"):
-        remote_load._request(url, b"x", "text/plain", waits=(0, 0, 0))
-    assert handler.seen == 1
+def test_any_other_error_ends_the_load_at_once() -> None:
+    syntax_error = Reply(400, b"Virtuoso 37000 Error SP030: SPARQL compiler: syntax error")
+    with refusing(1, syntax_error) as engine, pytest.raises(KgError, match="SP030"):
+        remote_load._request(engine.url, b"update=x", FORM, waits=(0, 0, 0))
+    assert len(engine.requests) == 1
 
 
 def test_endpoint_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

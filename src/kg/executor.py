@@ -11,6 +11,7 @@ every outbound network connection, whatever a query asks.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing as mp
 import queue
 import socket
@@ -24,11 +25,12 @@ from urllib.parse import urlsplit
 
 from rdflib.term import Identifier
 
-from kg.errors import BadRequest, Forbidden, InvalidParameter, KgError, QueryTimeout
+from kg.errors import InternalError, KgError, QueryTimeout, Unavailable
 from kg.results import QueryResult
 from kg.store import StoreSpec, open_store
 
 _CONTEXT = mp.get_context("spawn")
+log = logging.getLogger("kg")
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,12 @@ def _worker_main(spec: StoreSpec, conn: Connection) -> None:
                 max_rows=request.max_rows,
             )
             conn.send(("ok", result))
-        except KgError as exc:
-            conn.send(("error", type(exc).__name__, str(exc)))
-        except Exception as exc:  # a store bug must not kill the worker silently
-            conn.send(("error", "BadRequest", f"query failed: {type(exc).__name__}: {exc}"))
+        except KgError as exc:  # sent as it is: its type is its meaning (kg.errors)
+            conn.send(("error", exc))
+        except Exception as exc:  # a fault of ours: logged here with its traceback, the client gets the id
+            fault = InternalError(f"the store failed on this query ({type(exc).__name__}); it has been logged")
+            log.exception("query worker: %s; query:\n%s", fault, request.text[:2000])
+            conn.send(("error", fault))
 
 
 class Worker:
@@ -142,12 +146,6 @@ class Worker:
         self.process.join(timeout=2)
         if self.process.is_alive():
             self.kill()
-
-
-#: Errors a worker reports by name, raised again in the server with their own HTTP status.
-_ERRORS: dict[str, type[KgError]] = {
-    cls.__name__: cls for cls in (BadRequest, Forbidden, InvalidParameter, QueryTimeout)
-}
 
 
 class WorkerPool:
@@ -189,12 +187,14 @@ class WorkerPool:
             reply = worker.conn.recv()
         except (EOFError, BrokenPipeError, OSError):
             self._replace(worker)
-            raise KgError("the query worker died; it has been restarted") from None
+            raise Unavailable("the query worker died; it has been restarted: try again") from None
         self._idle.put(worker)
         if reply[0] == "ok":
             return reply[1]
-        error_type = _ERRORS.get(reply[1], BadRequest)
-        raise error_type(reply[2])
+        error = reply[1]
+        if isinstance(error, InternalError):
+            log.error("query worker reported %s", error)
+        raise error
 
     def _replace(self, worker: Worker) -> None:
         worker.kill()

@@ -16,10 +16,10 @@ from urllib.error import HTTPError, URLError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Identifier, Variable
 from SPARQLWrapper import JSON, N3, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from kg.binding import bind_values
-from kg.errors import BadRequest, KgError, QueryTimeout
+from kg.errors import BadRequest, UpstreamError, UpstreamTimeout
 from kg.results import QueryResult
 
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
@@ -91,12 +91,16 @@ class SparqlEndpointStore:
         try:
             response = sparql.query()
             raw = response.response.read()
-            if response.response.headers.get("X-SQL-State") == "S1TAT":
-                raise QueryTimeout("the SPARQL endpoint stopped the query at its own time limit")
-        except SPARQLWrapperException as exc:
+        except QueryBadFormed as exc:  # the engine's 400: the query is the client's
             raise BadRequest(f"the SPARQL endpoint refused the query: {exc}") from None
+        except SPARQLWrapperException as exc:  # the engine's 401, 404, 414, 500: not the client's doing
+            raise UpstreamError(f"the SPARQL endpoint {self.endpoint} failed on the query: {exc}") from None
+        except TimeoutError:
+            raise UpstreamTimeout(f"the SPARQL endpoint {self.endpoint} did not answer in time") from None
         except (HTTPError, URLError, OSError) as exc:
-            raise KgError(f"the SPARQL endpoint {self.endpoint} could not be reached: {exc}") from None
+            raise UpstreamError(f"the SPARQL endpoint {self.endpoint} could not be reached: {exc}") from None
+        if response.response.headers.get("X-SQL-State") == "S1TAT":
+            raise UpstreamTimeout(f"the SPARQL endpoint {self.endpoint} stopped the query at its own time limit")
         if kind in ("CONSTRUCT", "DESCRIBE"):
             answer = Graph()
             content_type = response.response.headers.get("content-type", "text/turtle")

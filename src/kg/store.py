@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
 from rdflib.term import Identifier, Variable
 
 from kg.binding import bind_values
@@ -164,7 +165,7 @@ class OxigraphStore:
             answer = self._store.query(text, **options)
         except SyntaxError as exc:
             raise BadRequest(f"SPARQL syntax error: {exc}") from exc
-        except (OSError, ValueError) as exc:
+        except ValueError as exc:  # Oxigraph's word for a query it cannot evaluate (an OSError is ours)
             raise BadRequest(f"query failed: {exc}") from exc
         return _collect_oxigraph(answer, max_rows)
 
@@ -251,10 +252,12 @@ class MemoryStore:
         max_rows: int,
     ) -> QueryResult:
         dataset = self._view(default_graphs, named_graphs)
-        try:
-            answer = dataset.query(text, initNs=prefixes, initBindings=bindings or {})
-        except Exception as exc:  # rdflib raises pyparsing and other errors
+        try:  # parsing and translating: what fails here is the query's (rdflib raises many types)
+            prepared = prepareQuery(text, initNs=prefixes)
+        except Exception as exc:
             raise BadRequest(f"query failed: {exc}") from exc
+        # What fails while evaluating is a store fault: the worker reports it as ours (500, logged).
+        answer = dataset.query(prepared, initBindings=bindings or {})
         if answer.type == "ASK":
             return QueryResult(kind="ask", boolean=bool(answer.askAnswer))
         if answer.type == "SELECT":

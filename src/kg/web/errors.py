@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from kg.errors import KgError
+from kg.errors import InternalError, KgError
 
 log = logging.getLogger("kg")
 
@@ -18,9 +18,17 @@ def error_body(status: int, kind: str, message: str) -> dict[str, object]:
     return {"error": kind, "status": status, "message": message}
 
 
+def fault_response(fault: InternalError) -> JSONResponse:
+    """Our own fault: the client gets the incident id, the log has it beside the details."""
+    body = error_body(500, "InternalError", str(fault)) | {"incident": fault.incident}
+    return JSONResponse(body, status_code=500)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(KgError)
     async def kg_error(_request: Request, exc: KgError) -> JSONResponse:
+        if isinstance(exc, InternalError):
+            return fault_response(exc)  # logged where it happened (kg.executor)
         return JSONResponse(error_body(exc.status, type(exc).__name__, str(exc)), status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)
@@ -36,8 +44,7 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body(exc.status_code, "HTTPError", str(exc.detail)), status_code=exc.status_code)
 
     @app.exception_handler(Exception)
-    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error")
-        return JSONResponse(
-            error_body(500, "InternalError", "an unexpected error happened; it has been logged"), status_code=500
-        )
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        fault = InternalError(f"an unexpected error happened ({type(exc).__name__}); it has been logged")
+        log.error("%s at %s %s", fault, request.method, request.url.path, exc_info=exc)
+        return fault_response(fault)
