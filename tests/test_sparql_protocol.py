@@ -12,11 +12,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from rdflib import Graph, URIRef
+from conftest import RunningServer, start_server
+from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.config import Settings
+from kg.sparql import check_query
 
 COUNT_FUNDINGS = "SELECT (COUNT(?f) AS ?n) WHERE { ?f a kg:Funding }"
 USDOS_PROJECTS = """
@@ -378,6 +380,45 @@ def test_runaway_query_is_stopped_and_others_still_answered(base_url: str, serve
     # The worker that ran it was killed (its CPU freed) and replaced.
     assert server.service.pool.kills == kills_before + 1
     assert httpx.get(base_url + "/sparql", params={"query": COUNT_FUNDINGS}, timeout=30).status_code == 200
+
+
+#: A legal query of 3,000 UNIONs (100 KB) that rdflib takes seconds to parse and any store answers at once.
+LONG_TO_PARSE = "SELECT * WHERE { " + " UNION ".join(f"{{ ?s <urn:p:{i}> ?o }}" for i in range(3000)) + " }"
+
+
+@pytest.fixture(scope="module")
+def one_second_server(settings: Settings, dataset: Dataset) -> Iterator[RunningServer]:
+    running = start_server(settings.with_overrides(query_timeout=1.0), dataset)
+    yield running
+    running.stop()
+    running.service.close()
+
+
+def test_parsing_runs_off_the_event_loop_and_within_the_time_limit(one_second_server: RunningServer) -> None:
+    started = time.monotonic()
+    check_query(LONG_TO_PARSE, set())
+    parse_seconds = time.monotonic() - started
+    assert parse_seconds > 1.5, "the query must take longer to parse than the limit, or this shows nothing"
+    outcome: dict[str, object] = {}
+
+    def long_to_parse() -> None:
+        r = httpx.post(
+            one_second_server.url + "/sparql",
+            content=LONG_TO_PARSE,
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=60,
+        )
+        outcome["status"], outcome["message"] = r.status_code, r.json()["message"]
+
+    thread = threading.Thread(target=long_to_parse)
+    thread.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    assert httpx.get(one_second_server.url + "/health", timeout=30).status_code == 200
+    health_seconds = time.monotonic() - started
+    thread.join(timeout=60)
+    assert health_seconds < parse_seconds / 4, "/health waited for the parse"
+    assert outcome["status"] == 503 and "1 s limit" in str(outcome["message"]), outcome
 
 
 def test_default_graph_is_a_merge_without_duplicates(http: httpx.Client) -> None:

@@ -25,8 +25,9 @@ from urllib.parse import urlsplit
 
 from rdflib.term import Identifier
 
-from kg.errors import InternalError, KgError, QueryTimeout, Unavailable
+from kg.errors import InternalError, KgError, NotAcceptable, QueryTimeout, Unavailable
 from kg.results import QueryResult
+from kg.sparql import check_query
 from kg.store import StoreSpec, open_store
 
 _CONTEXT = mp.get_context("spawn")
@@ -43,6 +44,22 @@ class QueryRequest:
     bindings: dict[str, Identifier] = field(default_factory=dict)
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
+    #: For a client's query: the dataset's graphs, and the worker checks the query
+    #: (kg.sparql.check_query) before it runs. Parsing a long query takes seconds, so it
+    #: happens here, within the time limit and off the server's event loop.
+    vet_against: frozenset[str] | None = None
+    #: Result kinds ("table", "graph") the client cannot take, with the refusal to give.
+    refused_kinds: dict[str, str] = field(default_factory=dict)
+
+
+def _vet(request: QueryRequest) -> None:
+    """Refuse a client's query that may not run, or whose answer the client could not take."""
+    if request.vet_against is None:
+        return
+    checked = check_query(request.text, request.vet_against)
+    refusal = request.refused_kinds.get("graph" if checked.is_graph else "table")
+    if refusal is not None:
+        raise NotAcceptable(refusal)
 
 
 def _endpoint_address(endpoint: str | None) -> tuple[str, int] | None:
@@ -96,6 +113,7 @@ def _worker_main(spec: StoreSpec, conn: Connection) -> None:
         if request is None:
             return
         try:
+            _vet(request)
             result = store.query(
                 request.text,
                 prefixes=request.prefixes,

@@ -211,8 +211,15 @@ class Service:
         named_graphs: list[str] | None = None,
         max_rows: int | None = None,
         timeout: float | None = None,
+        from_client: bool = False,
+        refused_kinds: dict[str, str] | None = None,
     ) -> QueryResult:
-        """Run a query in a worker with the limits; blocking (call it from a thread)."""
+        """Run a query in a worker with the limits; blocking (call it from a thread).
+
+        ``from_client``: the text is a client's, checked in the worker before it
+        runs (kg.sparql.check_query); ``refused_kinds`` the result kinds the
+        client cannot take.
+        """
         request = QueryRequest(
             text=text,
             prefixes=self.prefixes,
@@ -220,6 +227,8 @@ class Service:
             bindings=bindings or {},
             default_graphs=default_graphs,
             named_graphs=named_graphs,
+            vet_against=frozenset(self.graph_iris) if from_client else None,
+            refused_kinds=refused_kinds or {},
         )
         return self.pool.run(request, timeout or self.settings.query_timeout)
 

@@ -8,6 +8,7 @@ attempted and no local file is read.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +53,7 @@ def _is_update(text: str) -> CompValue | None:
         return None
 
 
-def check_query(text: str, dataset_graphs: set[str]) -> CheckedQuery:
+def check_query(text: str, dataset_graphs: AbstractSet[str]) -> CheckedQuery:
     """Parse and vet a query; raise BadRequest/Forbidden with a reason a person can act on."""
     if not text or not text.strip():
         raise BadRequest("the query is empty: send SPARQL in the 'query' parameter or the request body")

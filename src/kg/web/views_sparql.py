@@ -8,10 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from kg.errors import BadRequest, Forbidden, PayloadTooLarge
-from kg.formats import RDF_FORMATS
+from kg.errors import BadRequest, Forbidden, NotAcceptable, PayloadTooLarge
+from kg.formats import RDF_FORMATS, Format
 from kg.linked_data import service_description
-from kg.sparql import check_query, choose_format, negotiate
+from kg.sparql import choose_format, negotiate
 from kg.web.responses import content_type, result_response
 
 router = APIRouter()
@@ -53,7 +53,6 @@ async def _protocol(request: Request, params: dict[str, list[str]], query: str |
         raise BadRequest(
             "no query: send SPARQL in the 'query' parameter (GET or form POST) or as an application/sparql-query body"
         )
-    checked = check_query(query, service.graph_iris)
     default_graphs = params.get("default-graph-uri") or None
     named_graphs = params.get("named-graph-uri") or None
     outside = [g for g in (default_graphs or []) + (named_graphs or []) if g not in service.graph_iris]
@@ -63,11 +62,26 @@ async def _protocol(request: Request, params: dict[str, list[str]], query: str |
         )
     # SPARQLWrapper may repeat these; the first one given wins.
     format_param = next((params[k][0] for k in ("format", "output", "results") if params.get(k)), None)
-    fmt = choose_format(checked.is_graph, request.headers.get("accept"), format_param)
+    # The format for each kind of answer, before the query is parsed (in the worker, within
+    # the time limit): refused at once if the client can take neither, by the worker otherwise.
+    formats: dict[str, Format] = {}
+    refusals: dict[str, str] = {}
+    for kind in ("table", "graph"):
+        try:
+            formats[kind] = choose_format(kind == "graph", request.headers.get("accept"), format_param)
+        except NotAcceptable as exc:
+            refusals[kind] = str(exc)
+    if not formats:
+        raise NotAcceptable(refusals["table"])
     result = await run_in_threadpool(
-        service.query, checked.text, default_graphs=default_graphs, named_graphs=named_graphs
+        service.query,
+        query,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        from_client=True,
+        refused_kinds=refusals,
     )
-    return result_response(service, result, fmt)
+    return result_response(service, result, formats["graph" if result.kind == "graph" else "table"])
 
 
 @router.get("/sparql", summary="SPARQL query (GET), or the service description when no query is given")
