@@ -33,7 +33,7 @@ in the project's named graphs under the base IRI (default
   nothing that is already asserted.
 
 Not yet generated: the statement nodes of every asserted triple and the
-derivations of every derived one (``kg.evidence``, ``kg.rules``), which the
+derivations of every derived one (``kg.build.evidence``, ``kg.build.rules``), which the
 real data has; queries that read them answer with fewer rows here.
 
 Pools grow with the size (departments and programmes linearly, countries up

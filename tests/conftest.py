@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from rdflib import Dataset
+from running_server import RunningServer, start_server
 
-from kg import graph as kg_graph
+from kg.build import graph as kg_graph
 from kg.config import Settings
-from kg.remote_load import load_into_endpoint
-from kg.service import Service
 from kg.store import OxigraphStore
-from kg.web.app import create_app
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from kg.store.load import load_into_endpoint
 
 
 @pytest.fixture(scope="session")
@@ -42,39 +31,6 @@ def store(dataset: Dataset) -> OxigraphStore:
     s = OxigraphStore()
     s.load_nquads(kg_graph.to_union_nquads(dataset))
     return s
-
-
-class RunningServer:
-    """A uvicorn server in a background thread, on a free loopback port."""
-
-    def __init__(self, service: Service) -> None:
-        self.service = service
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(service), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError("test server did not start")
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-
-
-def start_server(settings: Settings, dataset: Dataset) -> RunningServer:
-    server = RunningServer(Service(settings, dataset=dataset))
-    server.start()
-    return server
 
 
 #: Every store the service can run on; the protocol, linked-data and canned-query

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import Settings
-from kg.namespaces import prefixes
+from kg.terms import prefixes
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "bench" / "generate.py"

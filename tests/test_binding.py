@@ -6,8 +6,8 @@ import httpx
 import pytest
 from rdflib import Literal, URIRef
 
-from kg.binding import bind_values, term_syntax
 from kg.errors import BadRequest
+from kg.store.binding import bind_values, term_syntax
 
 ATTEMPTS = [
     '"} } DELETE WHERE { ?s ?p ?o } #',

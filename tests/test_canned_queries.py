@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from kg.config import Settings
-from kg.namespaces import SDG
+from kg.terms import SDG
 
 # The relationship queries and their parameters (name -> parameter names).
 QUERIES: dict[str, set[str]] = {

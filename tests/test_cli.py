@@ -24,11 +24,11 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg import graph as kg_graph
+from kg.build import graph as kg_graph
 from kg.catalog import Catalog
 from kg.config import Settings
-from kg.namespaces import prefixes
 from kg.store import OxigraphStore
+from kg.terms import prefixes
 
 KG = Path(sys.executable).parent / "kg"
 
@@ -137,6 +137,7 @@ def runs(settings: Settings, broken: Broken, workdir: Path) -> Iterator[dict[str
         "query-json": Run(["query", JSON_QUERY, "--format", "json"]),
         "query-canned": Run(["query", str(settings.queries_dir / "stats-graphs.rq"), "--format", "csv"]),
         "stats": Run(["stats"]),
+        "load-in-memory": Run(["load", "--store", "oxigraph"]),
     }
     for fmt, which in EXPORTS.items():
         args = ["export", "--format", fmt, "--graph", which]
@@ -190,6 +191,13 @@ def test_validate_fails_with_file_and_line_on_a_broken_copy(runs: dict[str, Futu
     assert f"error: {broken.path}:{broken.line}: Turtle syntax error" in done.text
     assert done.text.strip().splitlines()[-1].startswith("INVALID: ")
     assert "Traceback" not in done.stderr
+
+
+def test_a_load_into_memory_says_that_nothing_was_kept(runs: dict[str, Future[Done]]) -> None:
+    done = result(runs, "load-in-memory")
+    assert done.returncode == 0, done.text + done.stderr
+    assert "oxigraph in memory: loaded" in done.text
+    assert "nothing was kept" in done.text and "--store-path DIR" in done.text
 
 
 # ---------------------------------------------------------------- export

@@ -1,4 +1,4 @@
-"""kg.evidence: the curation shorthand expanded into statement nodes, file by file."""
+"""kg.build.evidence: the curation shorthand expanded into statement nodes, file by file."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF
 
+from kg.build.evidence import FileKind, expand_file, statement_iri
 from kg.config import Settings
-from kg.evidence import FileKind, expand_file, statement_iri
 
 PREFIXES = """\
 @prefix kg: <ontology#> .

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from conftest import RunningServer
 from fake_endpoint import FakeEndpoint, Reply, empty_answer
 from rdflib import Dataset
+from running_server import RunningServer
 
 from kg.config import Settings
 from kg.errors import BadRequest, InternalError, KgError, UpstreamError, UpstreamTimeout
-from kg.executor import QueryRequest, WorkerPool
+from kg.protocol.executor import QueryRequest, WorkerPool
 from kg.service import Service
 from kg.store import StoreSpec
 

@@ -10,10 +10,10 @@ import pytest
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from kg import graph as kg_graph
+from kg.build import graph as kg_graph
 from kg.config import Settings
 from kg.errors import DataError
-from kg.namespaces import ORG, SCHEMA, SDG
+from kg.terms import ORG, SCHEMA, SDG
 
 
 def copy_project(tmp_path: Path, settings: Settings) -> Settings:
@@ -39,7 +39,7 @@ def ground(graph: Graph) -> set[tuple]:
 
 
 def plain(graph: Graph, settings: Settings) -> Graph:
-    """A graph without the statement nodes the build adds (kg.evidence)."""
+    """A graph without the statement nodes the build adds (kg.build.evidence)."""
     out = Graph()
     for s, p, o in graph:
         if not str(s).startswith(settings.base_iri + "statement/"):

@@ -11,13 +11,13 @@ import pytest
 from fake_endpoint import FakeEndpoint, Reply
 from rdflib import Dataset
 
-from kg import graph as kg_graph
-from kg import remote_load
+from kg.build import graph as kg_graph
 from kg.config import Settings
 from kg.errors import KgError
 from kg.loading import load
-from kg.remote_load import STAGING_SUFFIX, load_into_endpoint
 from kg.service import InvalidData, Service
+from kg.store import load as remote_load
+from kg.store.load import STAGING_SUFFIX, load_into_endpoint
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -160,7 +160,7 @@ def test_any_other_error_ends_the_load_at_once() -> None:
 
 
 def test_endpoint_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg.remote_load import _auth_headers
+    from kg.store.load import _auth_headers
 
     monkeypatch.delenv("KG_ENDPOINT_USER", raising=False)
     assert _auth_headers() == {}
@@ -170,7 +170,7 @@ def test_endpoint_credentials_come_from_the_environment(monkeypatch: pytest.Monk
 
 
 def test_a_changed_shape_means_validating_again(tmp_path: Path, settings: Settings) -> None:
-    from kg.graph import source_version
+    from kg.build.graph import source_version
 
     shutil.copytree(settings.ontology_dir, tmp_path / "ontology")
     copy = settings.with_overrides(ontology_dir=tmp_path / "ontology")

@@ -9,10 +9,10 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 
-from kg import graph as kg_graph
-from kg import rules
+from kg.build import graph as kg_graph
+from kg.build import rules
+from kg.build.validate import load_shapes
 from kg.config import PROJECT_ROOT, Settings
-from kg.validate import load_shapes
 
 DECLARATION_TYPES = {OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property}
 CLASS_TYPES = {OWL.Class, RDFS.Class}

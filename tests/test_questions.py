@@ -15,8 +15,8 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.config import Settings
-from kg.namespaces import SDG, prefixes
 from kg.store import OxigraphStore
+from kg.terms import SDG, prefixes
 
 
 def select(store: OxigraphStore, settings: Settings, text: str) -> list[dict[str, Identifier]]:

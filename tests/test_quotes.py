@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg import graph as kg_graph
+from kg.build import graph as kg_graph
+from kg.build.evidence import FileKind, expand_file
+from kg.build.quotes import OA, SourceTexts, check_quotes, normalise
+from kg.build.validate import validate_dataset
 from kg.config import Settings
 from kg.errors import DataError
-from kg.evidence import FileKind, expand_file
-from kg.quotes import OA, SourceTexts, check_quotes, normalise
-from kg.validate import validate_dataset
 
 # ---------------------------------------------------------------- normalise()
 

@@ -8,7 +8,7 @@ import pytest
 from fake_endpoint import FakeEndpoint
 from rdflib import URIRef
 
-from kg.remote import SparqlEndpointStore
+from kg.store.sparql import SparqlEndpointStore
 
 
 @pytest.fixture()

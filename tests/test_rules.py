@@ -1,4 +1,4 @@
-"""kg.rules: derivations that name their rule and premises; the SDG era rule; rules that can be explained.
+"""kg.build.rules: derivations that name their rule and premises; the SDG era rule; rules that can be explained.
 
 A tiny project (the real ontology, a few reference and source lines) is built
 for real; the assertions read the built dataset's graph/inferred.
@@ -13,12 +13,12 @@ import pytest
 from rdflib import Dataset, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from kg import graph as kg_graph
-from kg import rules
+from kg.build import graph as kg_graph
+from kg.build import rules
+from kg.build.evidence import statement_iri
 from kg.config import Settings
 from kg.errors import DataError
-from kg.evidence import statement_iri
-from kg.namespaces import SDG
+from kg.terms import SDG
 
 PREFIXES = """\
 @prefix kg: <ontology#> .

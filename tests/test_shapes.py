@@ -3,7 +3,7 @@
 ``tests/fixtures/shapes/<ShapeName>/`` holds ``valid.ttl`` and ``invalid-<reason>.ttl``
 files. Each fixture is validated together with ``ontology/kg.ttl`` and
 ``data/reference/*.ttl`` (so classes, subclass links and reference entities
-resolve) through :func:`kg.validate.shacl_violations`. Only violations whose
+resolve) through :func:`kg.build.validate.shacl_violations`. Only violations whose
 focus node is a subject of the fixture count: the reference data alone has
 violations of its own (registry entities get their quotes from the sources).
 
@@ -25,10 +25,10 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH
 from rdflib.term import Node
 
-from kg import graph as kg_graph
+from kg.build import graph as kg_graph
+from kg.build.validate import Violation, load_shapes, shacl_violations
 from kg.config import Settings
-from kg.namespaces import prefixes
-from kg.validate import Violation, load_shapes, shacl_violations
+from kg.terms import prefixes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 FIXTURE_FILES = sorted(FIXTURES.glob("*/*.ttl"))
@@ -90,7 +90,7 @@ def describe(violations: list[Violation]) -> str:
 
 
 class Context:
-    """The shapes, the ontology + reference graph, and terms spelled as kg.validate spells them."""
+    """The shapes, the ontology + reference graph, and terms spelled as kg.build.validate spells them."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings

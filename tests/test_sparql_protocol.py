@@ -12,13 +12,13 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from conftest import RunningServer, start_server
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from running_server import RunningServer, start_server
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.config import Settings
-from kg.sparql import check_query
+from kg.protocol.query import check_query
 
 COUNT_FUNDINGS = "SELECT (COUNT(?f) AS ?n) WHERE { ?f a kg:Funding }"
 USDOS_PROJECTS = """

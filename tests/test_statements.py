@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
+from kg.build.quotes import SourceTexts, normalise
+from kg.build.validate import CHECKS, check_query
 from kg.config import Settings
-from kg.namespaces import prefixes
-from kg.quotes import SourceTexts, normalise
 from kg.store import OxigraphStore
-from kg.validate import CHECKS, check_query
+from kg.terms import prefixes
 
 SDG = "http://metadata.un.org/sdg/"
 

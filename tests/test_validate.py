@@ -1,4 +1,4 @@
-"""kg.validate: the report a person reads, for syntax errors, shape violations and quotes.
+"""kg.build.validate: the report a person reads, for syntax errors, shape violations and quotes.
 
 These run the whole pipeline (build, rules, SHACL, quote check) on a small
 project in a temporary folder: the real ontology, shapes and reference data,
@@ -14,10 +14,10 @@ import pytest
 from rdflib import Dataset, URIRef
 from rdflib.namespace import PROV, RDF
 
-from kg import graph as kg_graph
+from kg.build import graph as kg_graph
+from kg.build.validate import Report, run_checks, validate
 from kg.config import Settings
-from kg.namespaces import OA
-from kg.validate import Report, run_checks, validate
+from kg.terms import OA
 
 PREFIXES = """\
 @prefix kg: <ontology#> .

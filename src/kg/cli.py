@@ -10,15 +10,15 @@ from pathlib import Path
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Identifier
 
-from kg import graph as kg_graph
+from kg.build import graph as kg_graph
+from kg.build.validate import validate
 from kg.catalog import Catalog
 from kg.config import Settings, from_environment
 from kg.errors import KgError
-from kg.formats import RDF_FORMATS, plain_csv, serialise_graph
-from kg.namespaces import prefixes
+from kg.protocol.formats import RDF_FORMATS, plain_csv, serialise_graph
 from kg.results import QueryResult
 from kg.store import OxigraphStore
-from kg.validate import validate
+from kg.terms import prefixes
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg import graph as kg_graph
+from kg.build import graph as kg_graph
 from kg.config import Settings
 from kg.errors import KgError
 from kg.service import Service, file_digest, prepare_oxigraph_on_disk
@@ -27,12 +27,19 @@ class LoadReport:
     triples: int
     seconds: float
     loaded: bool
+    kept: bool = True
 
     def __str__(self) -> str:
         if not self.loaded:
             return f"{self.store}: already holds this dataset ({self.triples} quads); nothing loaded"
         rate = self.triples / self.seconds if self.seconds else 0
-        return f"{self.store}: loaded {self.triples} quads in {self.seconds:.2f} s ({rate:,.0f} quads/s)"
+        done = f"{self.store}: loaded {self.triples} quads in {self.seconds:.2f} s ({rate:,.0f} quads/s)"
+        if not self.kept:
+            done += (
+                "; a trial load only: an in-memory store ends with this process, so nothing was kept"
+                " (kg serve loads its own at start; --store oxigraph --store-path DIR keeps one on disk)"
+            )
+        return done
 
 
 def dataset_file(settings: Settings, prebuilt: Path | None, workdir: Path) -> tuple[Path, str]:
@@ -61,12 +68,14 @@ def load(settings: Settings, prebuilt: Path | None = None) -> LoadReport:
             return LoadReport(f"oxigraph at {settings.store_path}", count_quads(path), seconds, loaded)
         if settings.store == "oxigraph":
             OxigraphStore().load_file(path)
-            return LoadReport("oxigraph in memory", count_quads(path), time.perf_counter() - started, True)
+            seconds = time.perf_counter() - started
+            return LoadReport("oxigraph in memory", count_quads(path), seconds, loaded=True, kept=False)
         if settings.store == "memory":
             MemoryStore().load_file(path)
-            return LoadReport("rdflib in memory", count_quads(path), time.perf_counter() - started, True)
+            seconds = time.perf_counter() - started
+            return LoadReport("rdflib in memory", count_quads(path), seconds, loaded=True, kept=False)
         if settings.store == "sparql":
-            from kg.remote_load import load_into_endpoint
+            from kg.store.load import load_into_endpoint
 
             triples = load_into_endpoint(settings, path)
             return LoadReport(f"SPARQL endpoint {settings.endpoint}", triples, time.perf_counter() - started, True)

@@ -16,31 +16,23 @@ import threading
 import time
 from dataclasses import dataclass
 from email.utils import formatdate
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import Dataset
 from rdflib.term import Identifier
 
-from kg import graph as kg_graph
-from kg.catalog import Catalog
+from kg.build import graph as kg_graph
+from kg.catalog import Catalog, internal_query
 from kg.config import Settings
-from kg.connections import ConnectionIndex
 from kg.errors import KgError, NotFound
-from kg.executor import QueryRequest, WorkerPool
-from kg.formats import Format, serialise_graph
-from kg.namespaces import prefixes
+from kg.protocol.executor import QueryRequest, WorkerPool
+from kg.protocol.formats import Format, serialise_graph
 from kg.results import QueryResult
 from kg.store import OxigraphStore, StoreSpec
+from kg.terms import prefixes
 
-RQ_DIR = Path(__file__).parent / "rq"
 MARKER = "kg-dataset-version"
-
-
-@cache
-def internal_query(name: str) -> str:
-    """The text of one of the service's own queries (``src/kg/rq/*.rq``)."""
-    return (RQ_DIR / f"{name}.rq").read_text(encoding="utf-8")
 
 
 class InvalidData(KgError):
@@ -84,7 +76,7 @@ def prepare_oxigraph_on_disk(path: Path, dataset_file: Path, version: str) -> bo
 
 def _has_merged_graph(endpoint: str | None, merged: str) -> bool:
     """Whether `kg load` wrote its merged default graph to this endpoint."""
-    from kg.remote import SparqlEndpointStore
+    from kg.store.sparql import SparqlEndpointStore
 
     if not endpoint:
         raise KgError("the sparql store needs an endpoint URL (--endpoint or KG_ENDPOINT)")
@@ -133,7 +125,7 @@ class Service:
 
     @property
     def dataset(self) -> Dataset | None:
-        """The dataset as rdflib graphs (for dumps and the connection index), read on first use."""
+        """The dataset as rdflib graphs (for dumps and kg.linked_data.connections), read on first use."""
         if self.prebuilt:
             return None
         with self._lock:
@@ -143,14 +135,9 @@ class Service:
                 self._dataset = dataset
         return self._dataset
 
-    @cached_property
-    def connections(self) -> ConnectionIndex | None:
-        dataset = self.dataset
-        return ConnectionIndex(dataset, self.settings) if dataset is not None else None
-
     @staticmethod
     def _validated(settings: Settings) -> Dataset:
-        from kg.validate import validate
+        from kg.build.validate import validate
 
         report, dataset = validate(settings)
         if not report.ok or dataset is None:
@@ -217,7 +204,7 @@ class Service:
         """Run a query in a worker with the limits; blocking (call it from a thread).
 
         ``from_client``: the text is a client's, checked in the worker before it
-        runs (kg.sparql.check_query); ``refused_kinds`` the result kinds the
+        runs (kg.protocol.query.check_query); ``refused_kinds`` the result kinds the
         client cannot take.
         """
         request = QueryRequest(

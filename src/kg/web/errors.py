@@ -28,7 +28,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(KgError)
     async def kg_error(_request: Request, exc: KgError) -> JSONResponse:
         if isinstance(exc, InternalError):
-            return fault_response(exc)  # logged where it happened (kg.executor)
+            return fault_response(exc)  # logged where it happened (kg.protocol.executor)
         return JSONResponse(error_body(exc.status, type(exc).__name__, str(exc)), status_code=exc.status)
 
     @app.exception_handler(RequestValidationError)

@@ -6,12 +6,12 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from kg.errors import BadRequest
-from kg.formats import Format, result_graph, serialise_graph, serialise_table
+from kg.protocol.formats import Format, result_graph, serialise_graph, serialise_table
+from kg.protocol.negotiate import negotiate
 from kg.results import QueryResult
 from kg.service import Service
-from kg.sparql import negotiate
 
-#: The formats of pages and plain JSON answers, besides the RDF and SPARQL results ones (kg.formats).
+#: The formats of pages and plain JSON answers, besides the RDF and SPARQL results ones (kg.protocol.formats).
 HTML = Format("html", "text/html", "html", "html")
 JSON = Format("json", "application/json", "json", "json")
 

@@ -9,22 +9,29 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from kg.catalog import resolve_iri
-from kg.connections import MAX_HOPS, MAX_PATHS
 from kg.errors import InvalidParameter, NotFound
-from kg.facts import fact_labels
+from kg.linked_data.connections import MAX_HOPS, MAX_PATHS, ConnectionIndex, connection_index
+from kg.linked_data.facts import fact_labels
+from kg.service import Service
 
 router = APIRouter()
 
 
+def _index(service: Service) -> ConnectionIndex:
+    index = connection_index(service)
+    if index is None:
+        raise NotFound("connections are indexed only when the service builds the graph from its files")
+    return index
+
+
 def _entity(request: Request, name: str, value: str):  # type: ignore[no-untyped-def]
     service = request.app.state.service
-    if service.connections is None:
-        raise NotFound("connections are indexed only when the service builds the graph from its files")
+    index = _index(service)
     try:
         iri = resolve_iri(value, service.prefixes)
     except ValueError:
         raise InvalidParameter(f"parameter {name!r}: {value!r} is not an IRI, prefixed name or short id") from None
-    if iri not in service.connections:
+    if iri not in index:
         raise NotFound(f"parameter {name!r}: no entity {iri} is linked to anything in this dataset")
     return iri
 
@@ -42,7 +49,7 @@ async def connections(
     service = request.app.state.service
     start = _entity(request, "from", source)
     end = _entity(request, "to", target)
-    index = service.connections
+    index = _index(service)
     paths = await run_in_threadpool(index.paths, start, end, hops, limit)
     # fact nodes on the way (a funding a derived hop rests on) are named by what they say
     names = await run_in_threadpool(fact_labels, service, sorted(index.unlabelled(paths)))

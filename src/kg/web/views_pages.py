@@ -31,9 +31,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kg.catalog import CannedQuery, Parameter, bind_parameters, resolve_iri
 from kg.config import PROJECT_ROOT
 from kg.errors import KgError, NotFound
-from kg.facts import HEDGE_WORDS, fact_labels
-from kg.namespaces import humanise as words_of
+from kg.linked_data.connections import connection_index
+from kg.linked_data.facts import HEDGE_WORDS, fact_labels
 from kg.results import QueryResult
+from kg.terms import humanise as words_of
 from kg.web import views_queries
 from kg.web.responses import wants_html
 from kg.web.templating import environment, local_link, render
@@ -586,7 +587,9 @@ async def vendor_yasgui(filename: str) -> Response:
 async def resolve_entity(request: Request, value: str) -> tuple[URIRef | None, str | None]:
     """The entity a person typed (id, prefixed name, IRI, or a name the search finds), or why not."""
     service = request.app.state.service
-    index = service.connections
+    index = connection_index(service)
+    if index is None:
+        return None, "connections are indexed only when the service builds the graph from its files"
     value = value.strip()
     try:
         iri = resolve_iri(value, service.prefixes)
@@ -609,7 +612,7 @@ async def explore(request: Request, hops: int = 3) -> HTMLResponse:
     target = request.query_params.get("to", "").strip()
     hops = min(max(hops, 1), 4)
     context: dict[str, Any] = {"source": source, "target": target, "hops": hops, "paths": None, "errors": []}
-    index = service.connections
+    index = connection_index(service)
     status = 200
     if index is None:
         context["errors"].append("Connections are indexed only when the service builds the graph from its files.")

@@ -12,7 +12,7 @@ from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
 from kg.catalog import CannedQuery, Parameter, bind_parameters
-from kg.formats import RESULT_FORMATS, Format, plain_csv, serialise_table
+from kg.protocol.formats import RESULT_FORMATS, Format, plain_csv, serialise_table
 from kg.results import QueryResult
 from kg.web.responses import JSON, content_type, limit_headers, pick_format
 

@@ -9,9 +9,9 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from kg.errors import BadRequest, Forbidden, NotAcceptable, PayloadTooLarge
-from kg.formats import RDF_FORMATS, Format
-from kg.linked_data import service_description
-from kg.sparql import choose_format, negotiate
+from kg.linked_data.entity import service_description
+from kg.protocol.formats import RDF_FORMATS, Format
+from kg.protocol.negotiate import choose_format, negotiate
 from kg.web.responses import content_type, result_response
 
 router = APIRouter()

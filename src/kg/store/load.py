@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.build.graph import graph_names
 from kg.config import Settings
 from kg.errors import KgError
-from kg.graph import graph_names
 from kg.store import rdf_format
 
 STAGING_SUFFIX = "--kg-staging"
@@ -114,7 +114,7 @@ def load_into_endpoint(settings: Settings, path: Path) -> int:
         raise KgError("set the query endpoint (--endpoint or KG_ENDPOINT) to load into a SPARQL store")
     update = settings.update_endpoint or settings.endpoint
     graphs = graphs_of(path)
-    # The merge of every graph, which the service names as the default graph (see kg.remote).
+    # The merge of every graph, which the service names as the default graph (see kg.store.sparql).
     graphs[str(graph_names(settings).merged)] = sorted({line for lines in graphs.values() for line in lines})
     staged: list[str] = []
     try:

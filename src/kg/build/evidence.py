@@ -15,7 +15,7 @@ Reference files and the ontology have their own provenance: their statements
 derive from the file's ``kg:ReferenceList`` (ISO codes, the UN SDG texts,
 NORMLEX ...) or from the ontology, unless a quote supports them. The
 statement IRI depends only on the triple, so a triple two documents state is
-one statement with evidence in two graphs, and derivations (kg.rules) point
+one statement with evidence in two graphs, and derivations (kg.build.rules) point
 at premises by the same IRIs.
 """
 

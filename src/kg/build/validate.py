@@ -21,15 +21,15 @@ from pyshacl import validate as shacl_validate
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SH
 
-from kg import graph as kg_graph
+from kg.build import graph as kg_graph
+from kg.build.evidence import EvidenceProblem
+from kg.build.hedges import HedgeProblem, check_hedges
+from kg.build.quotes import QuoteProblem, SourceTexts, check_quotes
 from kg.config import Settings
 from kg.errors import DataError
-from kg.evidence import EvidenceProblem
-from kg.hedges import HedgeProblem, check_hedges
-from kg.namespaces import prefixes
-from kg.quotes import QuoteProblem, SourceTexts, check_quotes
+from kg.terms import prefixes
 
-CHECKS_DIR = Path(__file__).parent / "rq"
+CHECKS_DIR = Path(__file__).parents[1] / "rq"
 #: The SPARQL checks every built dataset (and every store holding it) must answer with no rows.
 CHECKS = ("check-unsupported-statements", "check-unjustified-derivations")
 SHOWN_ROWS = 5

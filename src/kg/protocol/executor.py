@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 from rdflib.term import Identifier
 
 from kg.errors import InternalError, KgError, NotAcceptable, QueryTimeout, Unavailable
+from kg.protocol.query import check_query
 from kg.results import QueryResult
-from kg.sparql import check_query
 from kg.store import StoreSpec, open_store
 
 _CONTEXT = mp.get_context("spawn")
@@ -45,7 +45,7 @@ class QueryRequest:
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
     #: For a client's query: the dataset's graphs, and the worker checks the query
-    #: (kg.sparql.check_query) before it runs. Parsing a long query takes seconds, so it
+    #: (kg.protocol.query.check_query) before it runs. Parsing a long query takes seconds, so it
     #: happens here, within the time limit and off the server's event loop.
     vet_against: frozenset[str] | None = None
     #: Result kinds ("table", "graph") the client cannot take, with the refusal to give.

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from kg.binding import bind_many
-from kg.namespaces import local_name
-from kg.service import internal_query
+from kg.catalog import internal_query
+from kg.store.binding import bind_many
+from kg.terms import local_name
 
 if TYPE_CHECKING:
     from kg.service import Service

@@ -17,7 +17,7 @@ every solution that produced it in the round it first appeared, a
         prov:qualifiedAssociation <rule/theme-sdg/association> .
     <rule/theme-sdg/association> a prov:Association ; prov:agent id:kg-build ; prov:hadPlan <rule/theme-sdg> .
 
-Premises are statements too (kg.evidence gives each asserted triple its
+Premises are statements too (kg.build.evidence gives each asserted triple its
 node, with its quotes), so a derivation can be followed down to the words of
 the documents; and each derived statement is ``prov:wasDerivedFrom`` the
 stated statements it finally rests on, for queries that need its grounds in
@@ -42,11 +42,11 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query, QueryContext
 from rdflib.term import Node
 
+from kg.build.evidence import Triple, statement_iri, statement_node
 from kg.config import PROJECT_ROOT, Settings
 from kg.errors import DataError
-from kg.evidence import Triple, statement_iri, statement_node
 from kg.headers import read_header
-from kg.namespaces import prefixes
+from kg.terms import prefixes
 
 MAX_ROUNDS = 12
 Pattern = tuple[Node, Node, Node]

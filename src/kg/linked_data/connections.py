@@ -4,22 +4,28 @@ A dedicated operation rather than one SPARQL query: SPARQL property paths
 cannot return the path itself. The graph of links between entities is small
 (thousands of edges), so it is indexed once at start and searched breadth-first
 with bounds on hops, paths and work, which keeps every request short. A hop
-that a rule derived says which rule, from which premises (kg.rules), and
+that a rule derived says which rule, from which premises (kg.build.rules), and
 links to its statement for the whole chain down to the quotes.
 """
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections import defaultdict, deque
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS
 
+from kg.build.evidence import statement_iri
+from kg.build.graph import graph_names
 from kg.config import Settings
-from kg.evidence import statement_iri
-from kg.graph import graph_names
-from kg.namespaces import SDG, local_name
+from kg.terms import SDG, local_name
+
+if TYPE_CHECKING:
+    from kg.service import Service
 
 #: Links that say nothing about how two entities relate.
 SKIPPED = {RDF.type, PROV.wasDerivedFrom, SKOS.inScheme, RDFS.seeAlso, RDFS.isDefinedBy, OWL.sameAs}
@@ -185,3 +191,18 @@ class ConnectionIndex:
             hops.append(hop)
             words.append(said)
         return {"length": len(hops), "hops": hops, "sentence": "; ".join(words)}
+
+
+_INDEXES: weakref.WeakKeyDictionary[Service, ConnectionIndex] = weakref.WeakKeyDictionary()
+_BUILDING = threading.Lock()
+
+
+def connection_index(service: Service) -> ConnectionIndex | None:
+    """The service's index, built on first use; None on a prebuilt dataset (no rdflib copy)."""
+    with _BUILDING:
+        if service not in _INDEXES:
+            dataset = service.dataset
+            if dataset is None:
+                return None
+            _INDEXES[service] = ConnectionIndex(dataset, service.settings)
+        return _INDEXES[service]

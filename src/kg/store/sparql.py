@@ -18,9 +18,9 @@ from rdflib.term import Identifier, Variable
 from SPARQLWrapper import JSON, N3, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
-from kg.binding import bind_values
 from kg.errors import BadRequest, UpstreamError, UpstreamTimeout
 from kg.results import QueryResult
+from kg.store.binding import bind_values
 
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 

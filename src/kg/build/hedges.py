@@ -20,7 +20,7 @@ from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from kg.config import Settings
-from kg.namespaces import OA, SCHEMA
+from kg.terms import OA, SCHEMA
 
 #: Words that hedge a number, by the hedge they express.
 HEDGE_WORDS: dict[str, tuple[str, ...]] = {

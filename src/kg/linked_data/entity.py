@@ -9,8 +9,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from kg.errors import NotFound
-from kg.facts import fact_labels
-from kg.formats import Format, result_graph, serialise_graph
+from kg.linked_data.facts import fact_labels
+from kg.protocol.formats import Format, result_graph, serialise_graph
 
 if TYPE_CHECKING:
     from kg.service import Service

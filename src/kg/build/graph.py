@@ -4,9 +4,9 @@ Files are parsed against the one base IRI from the settings, each into its
 named graph. Everything is parsed before anything is returned, so a syntax
 error in one file leaves nothing half-loaded; the error names file and line.
 Every asserted triple gets a statement node with the evidence that supports
-it (kg.evidence). Derived triples come from the CONSTRUCT rules in
+it (kg.build.evidence). Derived triples come from the CONSTRUCT rules in
 ``ontology/rules/*.rq``, applied until nothing new appears, and land in their
-own graph with the rule and premises that justify each one (kg.rules).
+own graph with the rule and premises that justify each one (kg.build.rules).
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from kg import rules
+from kg.build import rules
+from kg.build.evidence import EvidenceProblem, FileKind, add_all, expand_file
 from kg.config import Settings
 from kg.errors import DataError
-from kg.evidence import EvidenceProblem, FileKind, add_all, expand_file
-from kg.namespaces import prefixes
+from kg.terms import prefixes
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def new_dataset(settings: Settings) -> Dataset:
 
 
 def load_asserted(settings: Settings) -> tuple[Dataset, list[EvidenceProblem]]:
-    """All asserted graphs with a statement node per statement (kg.evidence), and what lacks evidence.
+    """All asserted graphs with a statement node per statement (kg.build.evidence), and what lacks evidence.
 
     A file that cannot be parsed is a DataError: nothing half-loads.
     """
@@ -128,7 +128,7 @@ def load_asserted(settings: Settings) -> tuple[Dataset, list[EvidenceProblem]]:
 
 
 def apply_rules(dataset: Dataset, settings: Settings) -> Graph:
-    """Derive into graph/inferred, each derived statement with its justification (kg.rules)."""
+    """Derive into graph/inferred, each derived statement with its justification (kg.build.rules)."""
     names = graph_names(settings)
     return rules.apply_rules(dataset, names.asserted, names.inferred, settings)
 

@@ -21,11 +21,11 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Identifier
 
-from kg.binding import bind_many
-from kg.facts import fact_labels
-from kg.namespaces import humanise, local_name
+from kg.catalog import internal_query
+from kg.linked_data.facts import fact_labels
 from kg.results import QueryResult
-from kg.service import internal_query
+from kg.store.binding import bind_many
+from kg.terms import humanise, local_name
 
 if TYPE_CHECKING:
     from kg.service import Service

@@ -1,0 +1,1 @@
+"""The dataset as linked data: entities, statements and their evidence, facts, connections."""

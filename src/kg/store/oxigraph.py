@@ -1,0 +1,99 @@
+"""Oxigraph (pyoxigraph): the default store, in memory or on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib.term import Identifier, Variable
+
+from kg.errors import BadRequest
+from kg.results import QueryResult
+from kg.store.binding import bind_values
+from kg.store.convert import rdf_format, to_rdflib
+
+#: Merge every named graph into the default graph (see OxigraphStore).
+MERGE_INTO_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+class OxigraphStore:
+    """pyoxigraph: in memory, or persistent on disk at ``path``.
+
+    Its default graph must hold the merge of the named graphs (see
+    ``kg.build.graph.to_union_nquads``): queries read the default graph as it is.
+    """
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        if path is None:
+            self._store = ox.Store()
+        elif read_only:
+            self._store = ox.Store.read_only(str(path))
+        else:
+            self._store = ox.Store(str(path))
+
+    def load_nquads(self, data: bytes) -> None:
+        """Load N-Quads whose default graph already holds the merge (kg.build.graph.to_union_nquads)."""
+        self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+
+    def load_file(self, path: Path, *, merge_default: bool = True) -> None:
+        """Bulk-load a dataset file, then merge its named graphs into the default graph."""
+        self._store.bulk_load(path=str(path), format=rdf_format(path))
+        if merge_default:
+            self._store.update(MERGE_INTO_DEFAULT)
+        self._store.flush()
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def query(
+        self,
+        text: str,
+        *,
+        prefixes: dict[str, str],
+        bindings: dict[str, Identifier] | None = None,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        max_rows: int,
+    ) -> QueryResult:
+        options: dict[str, Any] = {"prefixes": prefixes}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            text = bind_values(text, bindings)
+        try:
+            answer = self._store.query(text, **options)
+        except SyntaxError as exc:
+            raise BadRequest(f"SPARQL syntax error: {exc}") from exc
+        except ValueError as exc:  # Oxigraph's word for a query it cannot evaluate (an OSError is ours)
+            raise BadRequest(f"query failed: {exc}") from exc
+        return _collect_oxigraph(answer, max_rows)
+
+
+def _collect_oxigraph(answer: object, max_rows: int) -> QueryResult:
+    if isinstance(answer, ox.QueryBoolean):
+        return QueryResult(kind="ask", boolean=bool(answer))
+    if isinstance(answer, ox.QuerySolutions):
+        variables = [Variable(v.value) for v in answer.variables]
+        result = QueryResult(kind="select", variables=variables, limit=max_rows)
+        for solution in answer:
+            if len(result.rows) >= max_rows:
+                result.truncated = True
+                break
+            result.rows.append(tuple(None if solution[v] is None else to_rdflib(solution[v]) for v in answer.variables))
+        return result
+    result = QueryResult(kind="graph", limit=max_rows)
+    for triple in answer:  # type: ignore[attr-defined]
+        if len(result.triples) >= max_rows:
+            result.truncated = True
+            break
+        result.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return result
