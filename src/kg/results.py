@@ -5,7 +5,9 @@ Terms are rdflib terms (picklable, so results cross process boundaries).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Literal as TypingLiteral
 
 from rdflib.term import Identifier, Variable
@@ -25,6 +27,26 @@ class QueryResult:
     triples: list[Triple] = field(default_factory=list)
     truncated: bool = False
     limit: int | None = None
+
+    @classmethod
+    def table(
+        cls, variables: list[Variable], rows: Iterable[tuple[Identifier | None, ...]], max_rows: int
+    ) -> QueryResult:
+        """A SELECT answer of at most ``max_rows`` rows, truncated if ``rows`` had more.
+
+        One row past the cap is read (and dropped) to know; ``rows`` is read
+        lazily, so a store converts no more rows than that.
+        """
+        taken = list(islice(rows, max_rows + 1))
+        return cls(
+            "select", variables=variables, rows=taken[:max_rows], truncated=len(taken) > max_rows, limit=max_rows
+        )
+
+    @classmethod
+    def graph(cls, triples: Iterable[Triple], max_rows: int) -> QueryResult:
+        """A CONSTRUCT/DESCRIBE answer of at most ``max_rows`` triples, truncated if there were more."""
+        taken = list(islice(triples, max_rows + 1))
+        return cls("graph", triples=taken[:max_rows], truncated=len(taken) > max_rows, limit=max_rows)
 
     @property
     def size(self) -> int:

@@ -63,6 +63,21 @@ def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 
 
+def short_name(iri: str, prefixes: dict[str, str]) -> str:
+    """What a person types for an IRI: the short id for entities, else a prefixed name, else the IRI."""
+    id_ns = prefixes.get("id", "")
+    if id_ns and iri.startswith(id_ns) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", iri[len(id_ns) :]):
+        return iri[len(id_ns) :]
+    best = ""
+    for prefix, ns in prefixes.items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            local = iri[len(ns) :]
+            if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*", local) and not local.endswith("."):
+                best = ns
+                name = f"{prefix}:{local}"
+    return name if best else iri
+
+
 def humanise(name: str) -> str:
     """``subOrganizationOf`` -> ``sub organization of``: a readable fallback for terms without a label."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("-", " ").replace("_", " ").lower()

@@ -12,12 +12,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, Namespace, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
 from kg.errors import DataError
-
-OA = Namespace("http://www.w3.org/ns/oa#")
+from kg.terms import OA
 
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")

@@ -27,7 +27,7 @@ from kg.build.hedges import HedgeProblem, check_hedges
 from kg.build.quotes import QuoteProblem, SourceTexts, check_quotes
 from kg.config import Settings
 from kg.errors import DataError
-from kg.terms import prefixes
+from kg.terms import OA, prefixes
 
 CHECKS_DIR = Path(__file__).parents[1] / "rq"
 #: The SPARQL checks every built dataset (and every store holding it) must answer with no rows.
@@ -172,7 +172,7 @@ def validate_dataset(dataset: Dataset, settings: Settings, *, check_sources: boo
             texts = SourceTexts(settings.seeds_dir)
             file_name = URIRef(settings.ontology_ns + "fileName")
             report.quote_problems = check_quotes(union, texts, file_name)
-            report.quotes_checked = sum(1 for _ in union.subject_objects(URIRef("http://www.w3.org/ns/oa#exact")))
+            report.quotes_checked = sum(1 for _ in union.subject_objects(OA.exact))
         except DataError as exc:
             report.errors.append(str(exc))
     report.seconds = time.perf_counter() - started

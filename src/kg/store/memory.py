@@ -79,19 +79,5 @@ class MemoryStore:
         if answer.type == "ASK":
             return QueryResult(kind="ask", boolean=bool(answer.askAnswer))
         if answer.type == "SELECT":
-            variables = list(answer.vars or [])
-            result = QueryResult(kind="select", variables=variables, limit=max_rows)
-            for row in answer:
-                if len(result.rows) >= max_rows:
-                    result.truncated = True
-                    break
-                result.rows.append(tuple(row))  # type: ignore[arg-type]
-            return result
-        result = QueryResult(kind="graph", limit=max_rows)
-        graph = answer.graph if answer.graph is not None else Graph()
-        for triple in graph:
-            if len(result.triples) >= max_rows:
-                result.truncated = True
-                break
-            result.triples.append(triple)  # type: ignore[arg-type]
-        return result
+            return QueryResult.table(list(answer.vars or []), (tuple(row) for row in answer), max_rows)  # type: ignore[arg-type]
+        return QueryResult.graph(answer.graph if answer.graph is not None else Graph(), max_rows)  # type: ignore[arg-type]

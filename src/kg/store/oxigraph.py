@@ -82,18 +82,11 @@ def _collect_oxigraph(answer: object, max_rows: int) -> QueryResult:
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(answer))
     if isinstance(answer, ox.QuerySolutions):
-        variables = [Variable(v.value) for v in answer.variables]
-        result = QueryResult(kind="select", variables=variables, limit=max_rows)
-        for solution in answer:
-            if len(result.rows) >= max_rows:
-                result.truncated = True
-                break
-            result.rows.append(tuple(None if solution[v] is None else to_rdflib(solution[v]) for v in answer.variables))
-        return result
-    result = QueryResult(kind="graph", limit=max_rows)
-    for triple in answer:  # type: ignore[attr-defined]
-        if len(result.triples) >= max_rows:
-            result.truncated = True
-            break
-        result.triples.append((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
-    return result
+        names = answer.variables
+        rows = (tuple(None if s[v] is None else to_rdflib(s[v]) for v in names) for s in answer)
+        return QueryResult.table([Variable(v.value) for v in names], rows, max_rows)
+    triples = (
+        (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
+        for t in answer  # type: ignore[attr-defined]
+    )
+    return QueryResult.graph(triples, max_rows)

@@ -105,24 +105,14 @@ class SparqlEndpointStore:
             answer = Graph()
             content_type = response.response.headers.get("content-type", "text/turtle")
             answer.parse(data=raw, format="nt" if "n-triples" in content_type else "turtle")
-            result = QueryResult(kind="graph", limit=max_rows)
-            for triple in answer:
-                if len(result.triples) >= max_rows:
-                    result.truncated = True
-                    break
-                result.triples.append(triple)  # type: ignore[arg-type]
-            return result
+            return QueryResult.graph(answer, max_rows)  # type: ignore[arg-type]
 
         document = json.loads(raw)
         if "boolean" in document:
             return QueryResult(kind="ask", boolean=bool(document["boolean"]))
-        variables = [Variable(v) for v in document["head"]["vars"]]
-        result = QueryResult(kind="select", variables=variables, limit=max_rows)
-        for row in document["results"]["bindings"]:
-            if len(result.rows) >= max_rows:
-                result.truncated = True
-                break
-            result.rows.append(tuple(_term(row[str(v)]) if str(v) in row else None for v in variables))
+        names = document["head"]["vars"]
+        rows = (tuple(_term(row[v]) if v in row else None for v in names) for row in document["results"]["bindings"])
+        result = QueryResult.table([Variable(v) for v in names], rows, max_rows)
         if response.response.headers.get("X-SPARQL-MaxRows"):
             result.truncated = True  # the engine capped the result on its side
         return result

@@ -35,6 +35,7 @@ from kg.linked_data.connections import connection_index
 from kg.linked_data.facts import HEDGE_WORDS, fact_labels
 from kg.results import QueryResult
 from kg.terms import humanise as words_of
+from kg.terms import local_name, short_name
 from kg.web import views_queries
 from kg.web.responses import wants_html
 from kg.web.templating import environment, local_link, render
@@ -59,25 +60,6 @@ MAX_TABLE_ROWS = 1000
 DOWNLOADS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
 
 # ---------------------------------------------------------------- helpers
-
-
-def short_name(iri: str, prefixes: dict[str, str]) -> str:
-    """What a person types for an IRI: the short id for entities, else a prefixed name, else the IRI."""
-    id_ns = prefixes.get("id", "")
-    if id_ns and iri.startswith(id_ns) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", iri[len(id_ns) :]):
-        return iri[len(id_ns) :]
-    best = ""
-    for prefix, ns in prefixes.items():
-        if iri.startswith(ns) and len(ns) > len(best):
-            local = iri[len(ns) :]
-            if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*", local) and not local.endswith("."):
-                best = ns
-                name = f"{prefix}:{local}"
-    return name if best else iri
-
-
-def local_name(iri: str) -> str:
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def is_number(term: Identifier | None) -> bool:
