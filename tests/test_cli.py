@@ -27,6 +27,7 @@ from rdflib.namespace import RDF
 from kg.build import graph as kg_graph
 from kg.catalog import Catalog
 from kg.config import Settings
+from kg.results import StoreQuery
 from kg.store import OxigraphStore
 from kg.terms import prefixes
 
@@ -285,7 +286,7 @@ def test_query_table(runs: dict[str, Future[Done]], store: OxigraphStore, settin
     lines = done.text.rstrip("\n").splitlines()
     assert re.match(r"^programme\s+\| label$", lines[0]), lines[0]
     assert set(lines[1]) <= {"-", "+"}
-    expected = store.query(TABLE_QUERY, prefixes=prefixes(settings), max_rows=1000)
+    expected = store.query(StoreQuery(TABLE_QUERY, prefixes=prefixes(settings), max_rows=1000))
     assert len(lines) - 2 == len(expected.rows) >= 5
     assert any(line.startswith("id:better-work ") and line.endswith("| Better Work") for line in lines[2:])
 

@@ -20,6 +20,7 @@ from running_server import RunningServer
 from kg.config import Settings
 from kg.errors import BadRequest, InternalError, KgError, UpstreamError, UpstreamTimeout
 from kg.protocol.executor import QueryRequest, WorkerPool
+from kg.results import StoreQuery
 from kg.service import Service
 from kg.store import StoreSpec
 
@@ -87,7 +88,7 @@ def test_a_worker_raises_the_error_the_store_raised(engine: FakeEndpoint, pool: 
     reply, error, _status, said = FAILURES[case]
     engine.reply = failing(reply)
     with pytest.raises(error, match=said):
-        pool.run(QueryRequest(text=SELECT, prefixes={}, max_rows=10), timeout=30)
+        pool.run(QueryRequest(StoreQuery(SELECT, prefixes={}, max_rows=10)), timeout=30)
     assert pool.kills == 0, "an error is an answer: the worker stays"
 
 
@@ -96,7 +97,7 @@ def test_our_own_fault_is_logged_with_the_id_the_client_gets(
 ) -> None:
     engine.reply = failing(FAILURES["engine sends a broken answer"][0])
     with caplog.at_level(logging.ERROR, logger="kg"), pytest.raises(InternalError) as raised:
-        pool.run(QueryRequest(text=SELECT, prefixes={}, max_rows=10), timeout=30)
+        pool.run(QueryRequest(StoreQuery(SELECT, prefixes={}, max_rows=10)), timeout=30)
     assert len(raised.value.incident) == 12
     assert raised.value.incident in caplog.text
 

@@ -15,7 +15,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 LAYERS = [
-    ("base", ["kg", "kg.config", "kg.errors", "kg.terms", "kg.headers", "kg.results"]),
+    ("base", ["kg", "kg.config", "kg.errors", "kg.terms", "kg.headers", "kg.results", "kg.rq"]),
     ("build", ["kg.build"]),
     ("store", ["kg.store"]),
     ("protocol", ["kg.protocol"]),

@@ -15,12 +15,13 @@ from rdflib import Literal, URIRef
 from rdflib.term import Identifier
 
 from kg.config import Settings
+from kg.results import StoreQuery
 from kg.store import OxigraphStore
 from kg.terms import SDG, prefixes
 
 
 def select(store: OxigraphStore, settings: Settings, text: str) -> list[dict[str, Identifier]]:
-    result = store.query(text, prefixes=prefixes(settings), max_rows=10_000)
+    result = store.query(StoreQuery(text, prefixes=prefixes(settings), max_rows=10_000))
     assert result.kind == "select"
     return result.records()
 

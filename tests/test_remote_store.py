@@ -8,6 +8,7 @@ import pytest
 from fake_endpoint import FakeEndpoint
 from rdflib import URIRef
 
+from kg.results import StoreQuery
 from kg.store.sparql import SparqlEndpointStore
 
 
@@ -21,13 +22,13 @@ def test_a_select_asks_the_engine_for_one_row_more_than_the_cap(
     endpoint: tuple[SparqlEndpointStore, FakeEndpoint],
 ) -> None:
     store, engine = endpoint
-    store.query("SELECT * WHERE { ?s ?p ?o } # all", prefixes={}, max_rows=10)
+    store.query(StoreQuery("SELECT * WHERE { ?s ?p ?o } # all", prefixes={}, max_rows=10))
     assert engine.queries[-1].endswith("# all\nLIMIT 11")
 
 
 def test_a_bound_select_is_capped_too(endpoint: tuple[SparqlEndpointStore, FakeEndpoint]) -> None:
     store, engine = endpoint
-    store.query("SELECT * WHERE { ?s ?p ?o }", prefixes={}, bindings={"s": URIRef("urn:x")}, max_rows=10)
+    store.query(StoreQuery("SELECT * WHERE { ?s ?p ?o }", prefixes={}, max_rows=10, bindings={"s": URIRef("urn:x")}))
     assert "VALUES (?s) { (<urn:x>) }" in engine.queries[-1]
     assert engine.queries[-1].endswith("\nLIMIT 11")
 
@@ -46,5 +47,5 @@ def test_a_query_with_its_own_limit_values_or_order_is_sent_as_written(
     endpoint: tuple[SparqlEndpointStore, FakeEndpoint], query: str
 ) -> None:
     store, engine = endpoint
-    store.query(query, prefixes={}, max_rows=10)
+    store.query(StoreQuery(query, prefixes={}, max_rows=10))
     assert engine.queries[-1] == query

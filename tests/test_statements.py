@@ -18,6 +18,7 @@ import pytest
 from kg.build.quotes import SourceTexts, normalise
 from kg.build.validate import CHECKS, check_query
 from kg.config import Settings
+from kg.results import StoreQuery
 from kg.store import OxigraphStore
 from kg.terms import prefixes
 
@@ -219,7 +220,7 @@ def test_every_store_holds_every_statement_node_with_its_support(
     assert response.status_code == 200, response.text
     served = {b["g"]["value"]: (int(b["statements"]["value"]), int(b["links"]["value"]))
               for b in response.json()["results"]["bindings"]}  # fmt: skip
-    expected = {str(r["g"]): (int(r["statements"]), int(r["links"]))  # type: ignore[call-overload]
-                for r in store.query(query, prefixes=prefixes(settings), max_rows=100).records()}  # fmt: skip
+    rows = store.query(StoreQuery(query, prefixes=prefixes(settings), max_rows=100)).records()
+    expected = {str(r["g"]): (int(r["statements"]), int(r["links"])) for r in rows}  # type: ignore[call-overload]
     assert served == expected
     assert len(served) == 8 and sum(n for n, _ in served.values()) > 6000

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +27,6 @@ from rdflib.term import Identifier
 
 from kg.errors import DataError, InvalidParameter, NotFound
 from kg.headers import read_header
-
-#: The service's own queries (src/kg/rq/*.rq): the same kind of file as a canned query, not offered as one.
-RQ_DIR = Path(__file__).parent / "rq"
 
 PARAM_TYPES = ("iri", "string", "integer", "year", "enum")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -215,9 +211,3 @@ def _typed(p: Parameter, raw: str, prefixes: dict[str, str]) -> Identifier:
     if len(raw) > 500:
         raise InvalidParameter(f"parameter {p.name!r} is longer than 500 characters")
     return Literal(raw)
-
-
-@cache
-def internal_query(name: str) -> str:
-    """The text of one of the service's own queries (``src/kg/rq/*.rq``)."""
-    return (RQ_DIR / f"{name}.rq").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from kg.catalog import Catalog
 from kg.config import Settings, from_environment
 from kg.errors import KgError
 from kg.protocol.formats import RDF_FORMATS, plain_csv, serialise_graph
-from kg.results import QueryResult
+from kg.results import QueryResult, StoreQuery
 from kg.store import OxigraphStore
 from kg.terms import prefixes
 
@@ -135,7 +135,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         text = path.read_text(encoding="utf-8")
     store = _query_store(_built(settings))
     names = prefixes(settings)
-    result = store.query(text, prefixes=names, max_rows=args.max_rows or settings.max_rows)
+    result = store.query(StoreQuery(text, prefixes=names, max_rows=args.max_rows or settings.max_rows))
     if args.format == "csv":
         sys.stdout.write(render_csv(result))
     elif args.format == "json":
@@ -152,7 +152,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     catalog = Catalog(settings.queries_dir)
     for name in ("stats-graphs", "stats-classes", "stats-sources"):
         canned = catalog.get(name)
-        result = store.query(canned.text, prefixes=names, max_rows=settings.max_rows)
+        result = store.query(StoreQuery(canned.text, prefixes=names, max_rows=settings.max_rows))
         print(f"\n## {canned.title}\n")
         print(render_table(result, names))
     return 0

@@ -16,6 +16,22 @@ ResultKind = TypingLiteral["select", "ask", "graph"]
 Triple = tuple[Identifier, Identifier, Identifier]
 
 
+@dataclass(frozen=True)
+class StoreQuery:
+    """What a store is asked: the text, its prefixes and bound values, the dataset, the row cap.
+
+    One value rather than six arguments, so that every store, the worker pipe
+    and the service pass the same thing (picklable: it crosses to a worker).
+    """
+
+    text: str
+    prefixes: dict[str, str]
+    max_rows: int
+    bindings: dict[str, Identifier] = field(default_factory=dict)
+    default_graphs: list[str] | None = None
+    named_graphs: list[str] | None = None
+
+
 @dataclass
 class QueryResult:
     """A SELECT table, an ASK boolean, or a CONSTRUCT/DESCRIBE graph; capped at max rows."""

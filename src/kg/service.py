@@ -19,16 +19,17 @@ from email.utils import formatdate
 from functools import cached_property
 from pathlib import Path
 
-from rdflib import Dataset
+from rdflib import Dataset, URIRef
 from rdflib.term import Identifier
 
 from kg.build import graph as kg_graph
-from kg.catalog import Catalog, internal_query
+from kg.catalog import Catalog
 from kg.config import Settings
 from kg.errors import KgError, NotFound
 from kg.protocol.executor import QueryRequest, WorkerPool
 from kg.protocol.formats import Format, serialise_graph
-from kg.results import QueryResult
+from kg.results import QueryResult, StoreQuery
+from kg.rq import internal_query
 from kg.store import OxigraphStore, StoreSpec
 from kg.terms import prefixes
 
@@ -80,7 +81,8 @@ def _has_merged_graph(endpoint: str | None, merged: str) -> bool:
 
     if not endpoint:
         raise KgError("the sparql store needs an endpoint URL (--endpoint or KG_ENDPOINT)")
-    answer = SparqlEndpointStore(endpoint).query(f"ASK {{ GRAPH <{merged}> {{ ?s ?p ?o }} }}", prefixes={}, max_rows=1)
+    ask = StoreQuery(internal_query("graph-has-triples"), prefixes={}, max_rows=1, bindings={"g": URIRef(merged)})
+    answer = SparqlEndpointStore(endpoint).query(ask)
     return bool(answer.boolean)
 
 
@@ -207,13 +209,16 @@ class Service:
         runs (kg.protocol.query.check_query); ``refused_kinds`` the result kinds the
         client cannot take.
         """
-        request = QueryRequest(
+        query = StoreQuery(
             text=text,
             prefixes=self.prefixes,
             max_rows=max_rows or self.settings.max_rows,
             bindings=bindings or {},
             default_graphs=default_graphs,
             named_graphs=named_graphs,
+        )
+        request = QueryRequest(
+            query=query,
             vet_against=frozenset(self.graph_iris) if from_client else None,
             refused_kinds=refused_kinds or {},
         )

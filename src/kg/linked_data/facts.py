@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rdflib import URIRef
 from rdflib.term import Identifier
 
-from kg.catalog import internal_query
+from kg.rq import internal_query
 from kg.store.binding import bind_many
 from kg.terms import local_name
 

@@ -21,9 +21,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Identifier
 
-from kg.catalog import internal_query
 from kg.linked_data.facts import fact_labels
 from kg.results import QueryResult
+from kg.rq import internal_query
 from kg.store.binding import bind_many
 from kg.terms import humanise, local_name
 

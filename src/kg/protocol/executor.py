@@ -23,11 +23,9 @@ from multiprocessing.connection import Connection
 from typing import Any
 from urllib.parse import urlsplit
 
-from rdflib.term import Identifier
-
 from kg.errors import InternalError, KgError, NotAcceptable, QueryTimeout, Unavailable
 from kg.protocol.query import check_query
-from kg.results import QueryResult
+from kg.results import QueryResult, StoreQuery
 from kg.store import StoreSpec, open_store
 
 _CONTEXT = mp.get_context("spawn")
@@ -38,12 +36,7 @@ log = logging.getLogger("kg")
 class QueryRequest:
     """Everything a worker needs to answer one query."""
 
-    text: str
-    prefixes: dict[str, str]
-    max_rows: int
-    bindings: dict[str, Identifier] = field(default_factory=dict)
-    default_graphs: list[str] | None = None
-    named_graphs: list[str] | None = None
+    query: StoreQuery
     #: For a client's query: the dataset's graphs, and the worker checks the query
     #: (kg.protocol.query.check_query) before it runs. Parsing a long query takes seconds, so it
     #: happens here, within the time limit and off the server's event loop.
@@ -56,7 +49,7 @@ def _vet(request: QueryRequest) -> None:
     """Refuse a client's query that may not run, or whose answer the client could not take."""
     if request.vet_against is None:
         return
-    checked = check_query(request.text, request.vet_against)
+    checked = check_query(request.query.text, request.vet_against)
     refusal = request.refused_kinds.get("graph" if checked.is_graph else "table")
     if refusal is not None:
         raise NotAcceptable(refusal)
@@ -114,20 +107,13 @@ def _worker_main(spec: StoreSpec, conn: Connection) -> None:
             return
         try:
             _vet(request)
-            result = store.query(
-                request.text,
-                prefixes=request.prefixes,
-                bindings=request.bindings,
-                default_graphs=request.default_graphs,
-                named_graphs=request.named_graphs,
-                max_rows=request.max_rows,
-            )
+            result = store.query(request.query)
             conn.send(("ok", result))
         except KgError as exc:  # sent as it is: its type is its meaning (kg.errors)
             conn.send(("error", exc))
         except Exception as exc:  # a fault of ours: logged here with its traceback, the client gets the id
             fault = InternalError(f"the store failed on this query ({type(exc).__name__}); it has been logged")
-            log.exception("query worker: %s; query:\n%s", fault, request.text[:2000])
+            log.exception("query worker: %s; query:\n%s", fault, request.query.text[:2000])
             conn.send(("error", fault))
 
 

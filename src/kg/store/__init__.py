@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from rdflib.term import Identifier
-
 from kg.errors import KgError
-from kg.results import QueryResult
+from kg.results import QueryResult, StoreQuery
 from kg.store.convert import rdf_format, to_oxigraph, to_rdflib
 from kg.store.memory import MemoryStore
 from kg.store.oxigraph import OxigraphStore
@@ -38,16 +36,7 @@ STORE_KINDS = ("oxigraph", "memory", "sparql")
 class Store(Protocol):
     """What the service needs of a store."""
 
-    def query(
-        self,
-        text: str,
-        *,
-        prefixes: dict[str, str],
-        bindings: dict[str, Identifier] | None = None,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-        max_rows: int,
-    ) -> QueryResult: ...
+    def query(self, query: StoreQuery) -> QueryResult: ...
 
     def __len__(self) -> int: ...
 

@@ -6,10 +6,9 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
-from rdflib.term import Identifier
 
 from kg.errors import BadRequest, KgError
-from kg.results import QueryResult
+from kg.results import QueryResult, StoreQuery
 
 
 class MemoryStore:
@@ -59,16 +58,9 @@ class MemoryStore:
                 target.add(triple)
         return view
 
-    def query(
-        self,
-        text: str,
-        *,
-        prefixes: dict[str, str],
-        bindings: dict[str, Identifier] | None = None,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-        max_rows: int,
-    ) -> QueryResult:
+    def query(self, query: StoreQuery) -> QueryResult:
+        text, prefixes, bindings, max_rows = query.text, query.prefixes, query.bindings, query.max_rows
+        default_graphs, named_graphs = query.default_graphs, query.named_graphs
         dataset = self._view(default_graphs, named_graphs)
         try:  # parsing and translating: what fails here is the query's (rdflib raises many types)
             prepared = prepareQuery(text, initNs=prefixes)

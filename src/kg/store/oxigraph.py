@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib.term import Identifier, Variable
+from rdflib.term import Variable
 
 from kg.errors import BadRequest
-from kg.results import QueryResult
+from kg.results import QueryResult, StoreQuery
 from kg.store.binding import bind_values
 from kg.store.convert import rdf_format, to_rdflib
 
@@ -52,16 +52,9 @@ class OxigraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def query(
-        self,
-        text: str,
-        *,
-        prefixes: dict[str, str],
-        bindings: dict[str, Identifier] | None = None,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-        max_rows: int,
-    ) -> QueryResult:
+    def query(self, query: StoreQuery) -> QueryResult:
+        text, prefixes, bindings, max_rows = query.text, query.prefixes, query.bindings, query.max_rows
+        default_graphs, named_graphs = query.default_graphs, query.named_graphs
         options: dict[str, Any] = {"prefixes": prefixes}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]

@@ -19,7 +19,8 @@ from SPARQLWrapper import JSON, N3, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from kg.errors import BadRequest, UpstreamError, UpstreamTimeout
-from kg.results import QueryResult
+from kg.results import QueryResult, StoreQuery
+from kg.rq import internal_query
 from kg.store.binding import bind_values
 
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
@@ -56,19 +57,12 @@ class SparqlEndpointStore:
         self.merged = merged
 
     def __len__(self) -> int:
-        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", prefixes={}, max_rows=1)
+        result = self.query(StoreQuery(internal_query("count-quads"), prefixes={}, max_rows=1))
         return int(result.rows[0][0]) if result.rows else 0  # type: ignore[arg-type]
 
-    def query(
-        self,
-        text: str,
-        *,
-        prefixes: dict[str, str],
-        bindings: dict[str, Identifier] | None = None,
-        default_graphs: list[str] | None = None,
-        named_graphs: list[str] | None = None,
-        max_rows: int,
-    ) -> QueryResult:
+    def query(self, query: StoreQuery) -> QueryResult:
+        text, prefixes, bindings, max_rows = query.text, query.prefixes, query.bindings, query.max_rows
+        default_graphs, named_graphs = query.default_graphs, query.named_graphs
         declared = {m.group(1) for m in re.finditer(r"PREFIX\s+([A-Za-z0-9_-]*):", text, re.I)}
         header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items() if p not in declared)
         shape = _shape(text)

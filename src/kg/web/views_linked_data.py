@@ -7,11 +7,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 
-from kg.catalog import internal_query
 from kg.errors import NotFound
 from kg.linked_data.entity import DUMP_FORMATS, describe, entity_page, void_description
 from kg.protocol.formats import RDF_FORMATS, result_graph, serialise_graph
 from kg.protocol.negotiate import choose_format, negotiate
+from kg.rq import internal_query
 from kg.web.responses import HTML, content_type
 from kg.web.templating import render
 

@@ -10,12 +10,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from rdflib import Literal, URIRef, Variable
 from starlette.concurrency import run_in_threadpool
 
-from kg.catalog import internal_query, resolve_iri
+from kg.catalog import resolve_iri
 from kg.config import PROJECT_ROOT
 from kg.errors import InvalidParameter, NotFound
 from kg.linked_data.statements import MAX_STATEMENTS, Explainer, Statement, as_json, explanation, value_words
 from kg.protocol.formats import RESULT_FORMATS, Format, plain_csv
 from kg.results import QueryResult
+from kg.rq import internal_query
 from kg.service import Service
 from kg.web.responses import HTML, JSON, content_type, pick_format, wants_html
 from kg.web.templating import render
