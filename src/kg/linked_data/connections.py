@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 SKIPPED = {RDF.type, PROV.wasDerivedFrom, SKOS.inScheme, RDFS.seeAlso, RDFS.isDefinedBy, OWL.sameAs}
 MAX_HOPS = 4
 MAX_PATHS = 50
+DEFAULT_HOPS = 3
+DEFAULT_PATHS = 20
 MAX_EXPANSIONS = 200_000
 
 

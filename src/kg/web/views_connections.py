@@ -10,7 +10,14 @@ from starlette.concurrency import run_in_threadpool
 
 from kg.catalog import resolve_iri
 from kg.errors import InvalidParameter, NotFound
-from kg.linked_data.connections import MAX_HOPS, MAX_PATHS, ConnectionIndex, connection_index
+from kg.linked_data.connections import (
+    DEFAULT_HOPS,
+    DEFAULT_PATHS,
+    MAX_HOPS,
+    MAX_PATHS,
+    ConnectionIndex,
+    connection_index,
+)
 from kg.linked_data.facts import fact_labels
 from kg.service import Service
 
@@ -43,8 +50,8 @@ async def connections(
         str, Query(alias="from", description="start entity: short id, prefixed name or IRI", examples=["usaid"])
     ],
     target: Annotated[str, Query(alias="to", description="end entity", examples=["forced-labour"])],
-    hops: Annotated[int, Query(ge=1, le=MAX_HOPS, description="longest path, in statements")] = 3,
-    limit: Annotated[int, Query(ge=1, le=MAX_PATHS, description="most paths returned")] = 20,
+    hops: Annotated[int, Query(ge=1, le=MAX_HOPS, description="longest path, in statements")] = DEFAULT_HOPS,
+    limit: Annotated[int, Query(ge=1, le=MAX_PATHS, description="most paths returned")] = DEFAULT_PATHS,
 ) -> JSONResponse:
     service = request.app.state.service
     start = _entity(request, "from", source)

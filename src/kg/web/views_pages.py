@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kg.catalog import CannedQuery, Parameter, bind_parameters, resolve_iri
 from kg.config import PROJECT_ROOT
 from kg.errors import KgError, NotFound
-from kg.linked_data.connections import connection_index
+from kg.linked_data.connections import DEFAULT_HOPS, DEFAULT_PATHS, MAX_HOPS, connection_index
 from kg.linked_data.facts import HEDGE_WORDS, fact_labels
 from kg.results import QueryResult
 from kg.terms import humanise as words_of
@@ -588,11 +588,11 @@ async def resolve_entity(request: Request, value: str) -> tuple[URIRef | None, s
 
 
 @router.get("/explore", response_class=HTMLResponse, include_in_schema=False)
-async def explore(request: Request, hops: int = 3) -> HTMLResponse:
+async def explore(request: Request, hops: int = DEFAULT_HOPS) -> HTMLResponse:
     service = request.app.state.service
     source = request.query_params.get("from", "").strip()
     target = request.query_params.get("to", "").strip()
-    hops = min(max(hops, 1), 4)
+    hops = min(max(hops, 1), MAX_HOPS)
     context: dict[str, Any] = {"source": source, "target": target, "hops": hops, "paths": None, "errors": []}
     index = connection_index(service)
     status = 200
@@ -603,7 +603,7 @@ async def explore(request: Request, hops: int = 3) -> HTMLResponse:
         end, error_to = await resolve_entity(request, target)
         context["errors"] = [e for e in (error_from, error_to) if e]
         if start is not None and end is not None:
-            found = await run_in_threadpool(index.paths, start, end, hops, 20)
+            found = await run_in_threadpool(index.paths, start, end, hops, DEFAULT_PATHS)
             names = await run_in_threadpool(fact_labels, service, sorted(index.unlabelled(found)))
             pages = state(request)
             paths = []
