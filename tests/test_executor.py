@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -18,7 +20,7 @@ from rdflib import Dataset
 from running_server import RunningServer
 
 from kg.config import Settings
-from kg.errors import BadRequest, InternalError, KgError, UpstreamError, UpstreamTimeout
+from kg.errors import BadRequest, InternalError, KgError, Unavailable, UpstreamError, UpstreamTimeout
 from kg.protocol.executor import QueryRequest, WorkerPool
 from kg.results import StoreQuery
 from kg.service import Service
@@ -100,6 +102,24 @@ def test_our_own_fault_is_logged_with_the_id_the_client_gets(
         pool.run(QueryRequest(StoreQuery(SELECT, prefixes={}, max_rows=10)), timeout=30)
     assert len(raised.value.incident) == 12
     assert raised.value.incident in caplog.text
+
+
+def test_a_worker_killed_mid_query_is_a_503_and_is_replaced(engine: FakeEndpoint) -> None:
+    def slow(form: dict[str, list[str]]) -> Reply:
+        time.sleep(3)
+        return empty_answer(form)
+
+    engine.reply = slow
+    workers = WorkerPool(StoreSpec(kind="sparql", endpoint=engine.url), 1)
+    try:
+        [worker] = list(workers._idle.queue)  # the one worker, as the query will take it
+        threading.Timer(0.5, worker.process.kill).start()
+        with pytest.raises(Unavailable, match="restarted"):
+            workers.run(QueryRequest(StoreQuery(SELECT, prefixes={}, max_rows=10)), timeout=30)
+        engine.reply = empty_answer
+        assert workers.run(QueryRequest(StoreQuery(SELECT, prefixes={}, max_rows=10)), timeout=30).kind == "select"
+    finally:
+        workers.close()
 
 
 @pytest.fixture(scope="module")
