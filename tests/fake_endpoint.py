@@ -1,7 +1,7 @@
 """A scriptable SPARQL endpoint on loopback, for what a real engine will not do on demand.
 
-It records every request and answers each with what ``reply`` returns for
-it: refusals, timeouts, malformed answers. Stopping it makes the engine
+It records every request (its form fields, and its headers) and answers each
+with what ``reply`` returns for it: refusals, timeouts, malformed answers. Stopping it makes the engine
 unreachable. The real engine (Virtuoso, scripts/virtuoso) is tested
 elsewhere; this one shows how kg takes an engine's failures.
 """
@@ -24,8 +24,10 @@ class Reply:
 
 
 def empty_answer(form: dict[str, list[str]]) -> Reply:
-    """A well-formed empty answer: false to ASK, no rows to SELECT."""
+    """A well-formed empty answer: false to ASK, no triples to CONSTRUCT and DESCRIBE, no rows to SELECT."""
     query = (form.get("query") or [""])[0]
+    if "CONSTRUCT" in query.upper() or "DESCRIBE" in query.upper():
+        return Reply(headers={"Content-Type": "text/turtle"})
     document = {"boolean": False} if "ASK" in query.upper() else {"head": {"vars": []}, "results": {"bindings": []}}
     return Reply(body=json.dumps(document).encode(), headers={"Content-Type": "application/sparql-results+json"})
 
@@ -36,6 +38,8 @@ class FakeEndpoint:
     def __init__(self, reply: Callable[[dict[str, list[str]]], Reply] = empty_answer) -> None:
         self.reply = reply
         self.requests: list[dict[str, list[str]]] = []
+        #: The headers of each request (names in lower case), in the order of ``requests``.
+        self.headers: list[dict[str, str]] = []
         endpoint = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,6 +51,7 @@ class FakeEndpoint:
                 self._answer(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query))
 
             def _answer(self, form: dict[str, list[str]]) -> None:
+                endpoint.headers.append({name.lower(): value for name, value in self.headers.items()})
                 endpoint.requests.append(form)
                 reply = endpoint.reply(form)
                 self.send_response(reply.status)

@@ -14,37 +14,27 @@ from typing import Any
 
 import httpx
 import pytest
+from rdflib import Variable
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.catalog import CannedQuery, Catalog, bind_parameters
 from kg.config import Settings
-from kg.terms import SDG
+from kg.terms import SDG, prefixes
 
-# The relationship queries and their parameters (name -> parameter names).
-QUERIES: dict[str, set[str]] = {
-    "funders-of-target": {"target", "links"},
-    "projects-of-funder": {"funder"},
-    "country-profile": {"country"},
-    "projects-by-theme": {"theme"},
-    "projects-by-target": {"target", "links"},
-    "projects-by-instrument": {"instrument"},
-    "contributions": {"funder", "type"},
-    "ratifications": {"country", "instrument"},
-    "ratification-counts": {"instrument"},
-    "programme-profile": {"programme"},
-    "evidence": {"entity"},
-    "search": {"text"},
-}
+#: The canned queries as the service reads them from queries/*.rq: the tests take names, parameters,
+#: examples and defaults from here, never retyped.
+CATALOG = Catalog(Settings().queries_dir)
+PREFIXES = prefixes(Settings())
+NAMES = [q.name for q in CATALOG]
+WITH_REQUIRED = [q.name for q in CATALOG if any(p.required for p in q.params)]
+MATCHABLE = [(q.name, p.name) for q in CATALOG for p in q.params if p.type in ("iri", "string")]
 Shorten = Callable[[Any], Any]
 
-REQUIRED: dict[str, set[str]] = {
-    "projects-of-funder": {"funder"},
-    "country-profile": {"country"},
-    "projects-by-theme": {"theme"},
-    "projects-by-target": {"target"},
-    "projects-by-instrument": {"instrument"},
-    "programme-profile": {"programme"},
-    "evidence": {"entity"},
-    "search": {"text"},
-}
+
+def examples(query: CannedQuery) -> dict[str, str]:
+    """Values for the query's required parameters: each one's example (or default)."""
+    return {p.name: p.example or p.default or "" for p in query.params if p.required}
 
 
 @pytest.fixture(scope="module")
@@ -435,14 +425,17 @@ def test_wrong_parameter_is_422_naming_it(http: httpx.Client, path: str, params:
     assert named in body["message"]
 
 
-@pytest.mark.parametrize("name", sorted(REQUIRED))
+@pytest.mark.parametrize("name", WITH_REQUIRED)
 def test_missing_required_parameter_is_422(http: httpx.Client, name: str) -> None:
-    response = http.get(f"/queries/{name}")
-    assert response.status_code == 422
-    body = response.json()
-    assert body["error"] == "InvalidParameter"
-    (required,) = REQUIRED[name]
-    assert f"parameter '{required}' is required" in body["message"]
+    query = CATALOG.get(name)
+    required = [p.name for p in query.params if p.required]
+    for left_out in required:
+        given = {k: v for k, v in examples(query).items() if k != left_out}
+        response = http.get(f"/queries/{name}", params=given)
+        assert response.status_code == 422, response.text
+        body = response.json()
+        assert body["error"] == "InvalidParameter"
+        assert f"parameter '{left_out}' is required" in body["message"]
 
 
 def test_unknown_short_id_gives_no_rows(http: httpx.Client) -> None:
@@ -503,41 +496,72 @@ def test_format_parameter_overrides_accept(http: httpx.Client) -> None:
 # ---------------------------------------------------------------- listing and OpenAPI
 
 
-def test_queries_listing_has_every_relationship_query(http: httpx.Client) -> None:
-    listed = {q["name"]: q for q in http.get("/queries").json()["queries"]}
-    for name, params in QUERIES.items():
-        assert name in listed, name
-        entry = listed[name]
-        assert entry["title"] and entry["description"]
-        assert entry["url"] == f"/queries/{name}"
-        described = {p["name"]: p for p in entry["parameters"]}
-        assert set(described) == params, name
-        for p in described.values():
-            assert p["description"] and p["type"]
-            assert p["required"] == (p["name"] in REQUIRED.get(name, set()))
-            assert "example" in p or "default" in p, (name, p["name"])
+def test_the_listing_is_what_the_catalog_reads_from_the_files(http: httpx.Client) -> None:
+    listed = http.get("/queries").json()["queries"]
+    assert [q["name"] for q in listed] == sorted(p.stem for p in Settings().queries_dir.glob("*.rq"))
+    assert listed == [q.describe() | {"url": f"/queries/{q.name}"} for q in CATALOG]
 
 
-def test_every_query_answers_its_own_example(http: httpx.Client) -> None:
-    """Run every canned query with its documented example values: each gives rows."""
-    for entry in http.get("/queries").json()["queries"]:
-        params = {p["name"]: p.get("example", p.get("default")) for p in entry["parameters"] if p.get("required")}
-        response = http.get(entry["url"], params=params)
-        assert response.status_code == 200, (entry["name"], response.text)
-        assert response.json()["count"] > 0, entry["name"]
+def query_variables(node: Any) -> set[str]:
+    """The names of every variable in a parse tree (not in comments, not as part of a longer name)."""
+    if isinstance(node, Variable):
+        return {str(node)}
+    if isinstance(node, CompValue):
+        return set().union(*(query_variables(v) for v in node.values()))
+    if isinstance(node, list | tuple) or hasattr(node, "asList"):
+        return set().union(*(query_variables(v) for v in node))
+    return set()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_declared_parameter_is_a_variable_of_the_query(name: str) -> None:
+    query = CATALOG.get(name)
+    variables = query_variables(parseQuery(query.text))
+    assert {p.name for p in query.params} - variables == set()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_example_binds_and_answers(http: httpx.Client, name: str) -> None:
+    """Each example (and default) of each parameter, with the required ones: rows, and bound where they show."""
+    query = CATALOG.get(name)
+    tries = [examples(query)] + [
+        examples(query) | {p.name: value} for p in query.params for value in (p.example, p.default) if value
+    ]
+    for given in tries:
+        response = http.get(f"/queries/{name}", params=given)
+        assert response.status_code == 200, (given, response.text)
+        body = response.json()
+        assert body["count"] > 0, (name, given)
+        bound = bind_parameters(query, given, PREFIXES)
+        assert body["parameters"] == {k: str(v) for k, v in bound.items()}
+        for variable, value in bound.items():
+            if variable in body["columns"]:  # a projected parameter: every row has the value bound
+                assert {str(row.get(variable)) for row in body["rows"]} == {str(value)}, (name, variable)
+
+
+@pytest.mark.parametrize(("name", "parameter"), MATCHABLE, ids=[f"{n}?{p}" for n, p in MATCHABLE])
+def test_a_value_that_matches_nothing_gives_no_rows(http: httpx.Client, name: str, parameter: str) -> None:
+    """The parameter constrains the whole answer: it is bound where the query's patterns use it."""
+    given = examples(CATALOG.get(name)) | {parameter: "no-such-thing-zqx"}
+    response = http.get(f"/queries/{name}", params=given)
+    assert response.status_code == 200, response.text
+    assert response.json()["rows"] == []
 
 
 def test_openapi_has_one_operation_per_query(http: httpx.Client) -> None:
     paths = http.get("/openapi.json").json()["paths"]
-    for name, params in QUERIES.items():
-        operation = paths[f"/queries/{name}"]["get"]
+    for query in CATALOG:
+        operation = paths[f"/queries/{query.name}"]["get"]
+        assert operation["summary"] == query.title
         declared = {p["name"]: p for p in operation["parameters"]}
-        assert set(declared) == params | {"format"}, name
-        for p in params:
-            assert declared[p]["required"] == (p in REQUIRED.get(name, set()))
-            assert declared[p]["in"] == "query"
-    enum = paths["/queries/contributions"]["get"]["parameters"]
-    assert {p["name"]: p for p in enum}["type"]["schema"]["enum"] == ["assessed", "voluntary", "total"]
+        assert list(declared) == [p.name for p in query.params] + ["format"], query.name
+        for p in query.params:
+            assert declared[p.name]["in"] == "query"
+            assert declared[p.name]["required"] is p.required, (query.name, p.name)
+            if p.type == "enum":
+                assert declared[p.name]["schema"]["enum"] == list(p.values)
+            if p.default is not None:
+                assert declared[p.name]["schema"]["default"] == p.default
 
 
 # ---------------------------------------------------------------- derivations, periods, hedges

@@ -1,5 +1,8 @@
 """The real ``kg`` console script, run as a subprocess.
 
+``kg query`` goes through the service as /sparql does: the same checks,
+limits and formats, a refusal or a timeout exits 2 with the reason on stderr.
+
 Every command builds the dataset from files, so the runs are started together
 (as many at a time as there are CPUs) when the module's first test asks for
 one; each test then waits for its own run and checks what it printed.
@@ -7,6 +10,7 @@ one; each test then waits for its own run and checks what it printed.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -15,17 +19,20 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from fake_endpoint import FakeEndpoint
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg.build import graph as kg_graph
 from kg.catalog import Catalog
+from kg.cli import output_formats
 from kg.config import Settings
 from kg.results import StoreQuery
 from kg.store import OxigraphStore
@@ -45,6 +52,7 @@ class Done:
     returncode: int
     stdout: bytes
     stderr: str
+    seconds: float = 0.0
 
     @property
     def text(self) -> str:
@@ -67,8 +75,10 @@ def clean_env(settings: Settings | None = None, **overrides: str) -> dict[str, s
 
 
 def run_kg(args: list[str], env: dict[str, str]) -> Done:
+    started = time.monotonic()
     completed = subprocess.run([str(KG), *args], capture_output=True, env=env, timeout=120, check=False)
-    return Done(completed.returncode, completed.stdout, completed.stderr.decode("utf-8"))
+    seconds = time.monotonic() - started
+    return Done(completed.returncode, completed.stdout, completed.stderr.decode("utf-8"), seconds)
 
 
 # ---------------------------------------------------------------- the runs
@@ -98,6 +108,11 @@ TABLE_QUERY = (
     "SELECT ?programme ?label WHERE { ?programme a kg:FlagshipProgramme ; skos:prefLabel ?label } ORDER BY ?label"
 )
 JSON_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH graph:inferred { ?s ?p ?o } }"
+FUNDINGS = "SELECT ?f WHERE { ?f a kg:Funding }"
+CONSTRUCT_QUERY = "CONSTRUCT { ?p skos:prefLabel ?label } WHERE { ?p a kg:FlagshipProgramme ; skos:prefLabel ?label }"
+#: A cross product of every triple with every other, twice: it would run for hours.
+RUNAWAY = "SELECT ?a ?b ?c WHERE { ?a ?p ?x . ?b ?q ?y . ?c ?r ?z } ORDER BY ?a ?b ?c LIMIT 1"
+ENDPOINT_USER, ENDPOINT_PASSWORD = "kg-reader", "s3cret-Pa55"
 
 
 @dataclass
@@ -128,7 +143,15 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def runs(settings: Settings, broken: Broken, workdir: Path) -> Iterator[dict[str, Future[Done]]]:
+def engine() -> Iterator[FakeEndpoint]:
+    """A loopback SPARQL endpoint for ``kg query --store sparql``: it answers every query with nothing."""
+    with FakeEndpoint() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture(scope="module")
+def runs(settings: Settings, broken: Broken, workdir: Path, engine: FakeEndpoint) -> Iterator[dict[str, Future[Done]]]:
+    credentials = {"KG_ENDPOINT_USER": ENDPOINT_USER, "KG_ENDPOINT_PASSWORD": ENDPOINT_PASSWORD}
     plan: dict[str, Run] = {
         "validate": Run(["validate"]),
         "validate-broken": Run(
@@ -137,6 +160,14 @@ def runs(settings: Settings, broken: Broken, workdir: Path) -> Iterator[dict[str
         "query-table": Run(["query", TABLE_QUERY]),
         "query-json": Run(["query", JSON_QUERY, "--format", "json"]),
         "query-canned": Run(["query", str(settings.queries_dir / "stats-graphs.rq"), "--format", "csv"]),
+        "query-csv": Run(["query", TABLE_QUERY, "--format", "csv"]),
+        "query-construct": Run(["query", CONSTRUCT_QUERY, "--format", "ntriples"]),
+        "query-capped": Run(["query", FUNDINGS, "--max-rows", "3"]),
+        "query-update": Run(["query", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"]),
+        "query-service": Run(["query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"]),
+        "query-syntax": Run(["query", "SELECT * WHERE { ?s ?p }"]),
+        "query-runaway": Run(["query", RUNAWAY, "--timeout", "1"]),
+        "query-sparql": Run(["query", FUNDINGS, "--store", "sparql", "--endpoint", engine.url], credentials),
         "stats": Run(["stats"]),
         "load-in-memory": Run(["load", "--store", "oxigraph"]),
     }
@@ -146,6 +177,10 @@ def runs(settings: Settings, broken: Broken, workdir: Path) -> Iterator[dict[str
             args += ["--output", str(workdir / "export.trig")]
         plan[f"export-{fmt}"] = Run(args)
     assert KG.is_file(), f"the kg console script is not installed at {KG}"
+    # kg query and kg stats start the service, which validates the files once and keeps the
+    # build (var/cache): one run first, so that the others find it rather than all validating.
+    warm = run_kg(["query", "ASK {}"], clean_env(settings))
+    assert warm.returncode == 0, warm.stderr
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
         # slowest first, so the pool finishes them early
         order = sorted(plan, key=lambda name: not name.startswith("validate"))
@@ -292,10 +327,13 @@ def test_query_table(runs: dict[str, Future[Done]], store: OxigraphStore, settin
 
 
 def test_query_json(runs: dict[str, Future[Done]], dataset: Dataset, settings: Settings) -> None:
+    """``--format json`` is SPARQL 1.1 JSON, as /sparql gives it."""
     done = result(runs, "query-json")
     assert done.returncode == 0, done.stderr
     inferred = dataset.graph(kg_graph.graph_names(settings).inferred)
-    assert json.loads(done.text) == [{"n": str(len(inferred))}]
+    document = json.loads(done.text)
+    assert document["head"]["vars"] == ["n"]
+    assert [row["n"]["value"] for row in document["results"]["bindings"]] == [str(len(inferred))]
 
 
 def test_query_csv_from_an_rq_file(runs: dict[str, Future[Done]], dataset: Dataset) -> None:
@@ -305,6 +343,87 @@ def test_query_csv_from_an_rq_file(runs: dict[str, Future[Done]], dataset: Datas
     rows = list(csv.DictReader(io.StringIO(done.text)))
     got = {row["graph"]: int(row["triples"]) for row in rows}
     assert got == {str(g.identifier): len(g) for g in dataset.graphs() if len(g)}
+
+
+def test_query_csv_is_csv(runs: dict[str, Future[Done]], store: OxigraphStore, settings: Settings) -> None:
+    done = result(runs, "query-csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO(done.text, newline="")))
+    assert rows[0] == ["programme", "label"]
+    expected = store.query(StoreQuery(TABLE_QUERY, prefixes=prefixes(settings), max_rows=1000))
+    assert rows[1:] == [[str(term) for term in row] for row in expected.rows]
+    assert done.stderr == ""
+
+
+def test_query_construct_as_ntriples(runs: dict[str, Future[Done]], store: OxigraphStore, settings: Settings) -> None:
+    done = result(runs, "query-construct")
+    assert done.returncode == 0, done.stderr
+    graph = Graph().parse(data=done.text, format="nt")
+    expected = store.query(StoreQuery(CONSTRUCT_QUERY, prefixes=prefixes(settings), max_rows=1000))
+    assert set(graph) == set(expected.triples) and len(graph) >= 5
+
+
+def test_a_capped_result_says_so_on_stderr(runs: dict[str, Future[Done]]) -> None:
+    done = result(runs, "query-capped")
+    assert done.returncode == 0, done.stderr
+    lines = done.text.rstrip("\n").splitlines()
+    assert lines[0].rstrip() == "f" and len(lines) == 2 + 3
+    assert "truncated at 3 rows" in done.stderr
+    assert "truncated" not in done.text
+
+
+@pytest.mark.parametrize(
+    "name,message",
+    [
+        ("query-update", "read-only: SPARQL updates are not accepted"),
+        ("query-service", "SERVICE is not allowed"),
+        ("query-syntax", "SPARQL syntax error at line 1"),
+    ],
+    ids=["update", "service", "syntax-error"],
+)
+def test_a_refused_or_bad_query_exits_with_the_reason(runs: dict[str, Future[Done]], name: str, message: str) -> None:
+    done = result(runs, name)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and done.stdout == b""
+
+
+def test_a_runaway_query_is_stopped_at_the_time_limit(runs: dict[str, Future[Done]]) -> None:
+    done = result(runs, "query-runaway")
+    assert done.returncode == 2
+    assert "longer than the 1 s limit" in done.stderr and "--timeout" in done.stderr
+    # Start (a worker loading the dataset), the 1 s limit, the kill: seconds, not the hours the query needs.
+    assert done.seconds < 30, done.seconds
+
+
+def test_query_through_an_external_endpoint_with_its_credentials(
+    runs: dict[str, Future[Done]], engine: FakeEndpoint
+) -> None:
+    """``--store sparql --endpoint URL``: the query goes there, with KG_ENDPOINT_USER/PASSWORD on every request."""
+    done = result(runs, "query-sparql")
+    assert done.returncode == 0, done.stderr
+    assert any(query.endswith("?f a kg:Funding }\nLIMIT 10001") for query in engine.queries), engine.queries
+    basic = "Basic " + base64.b64encode(f"{ENDPOINT_USER}:{ENDPOINT_PASSWORD}".encode()).decode()
+    assert engine.headers and all(h.get("authorization") == basic for h in engine.headers)
+    assert ENDPOINT_PASSWORD not in done.stderr
+
+
+@pytest.mark.parametrize(
+    "name,kinds",
+    [
+        ("table", set()),
+        ("csv", {"table"}),
+        ("json", {"table", "graph"}),
+        ("turtle", {"graph"}),
+        ("xml", {"table", "graph"}),
+    ],
+)
+def test_each_format_answers_the_kinds_of_result_it_can_write(name: str, kinds: set[str]) -> None:
+    formats, refusals = output_formats(name)
+    assert set(formats) == kinds
+    assert set(refusals) == ({"table", "graph"} - kinds if name != "table" else set())
+    if "graph" in refusals:
+        assert "cannot be written as" in refusals["graph"] and "turtle" in refusals["graph"]
 
 
 # ---------------------------------------------------------------- stats

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import SKOS
+from running_server import start_server
 
 from kg.config import Settings
 
@@ -132,3 +133,25 @@ def test_connections_bad_input(http: httpx.Client, params: dict[str, object], st
     r = http.get("/connections", params=params)
     assert r.status_code == status
     assert r.json()["message"]
+
+
+def test_hop_path_and_statement_limits_come_from_the_settings(settings: Settings, dataset: Dataset) -> None:
+    running = start_server(settings.with_overrides(max_hops=2, max_paths=1, max_statements=3), dataset)
+    try:
+        with httpx.Client(base_url=running.url, timeout=30) as client:
+            ask = {"from": "usaid", "to": "forced-labour"}
+            r = client.get("/connections", params=ask | {"hops": 3})
+            assert r.status_code == 422 and "KG_MAX_HOPS" in r.json()["message"]
+            r = client.get("/connections", params=ask | {"hops": 2, "limit": 2})
+            assert r.status_code == 422 and "KG_MAX_PATHS" in r.json()["message"]
+            r = client.get("/connections", params=ask | {"hops": 2, "limit": 1})
+            assert r.status_code == 200 and len(r.json()["paths"]) == 1
+            r = client.get("/statements", params={"subject": "usaid", "limit": 4})
+            assert r.status_code == 422 and "KG_MAX_STATEMENTS" in r.json()["message"]
+            r = client.get("/statements", params={"subject": "usaid", "limit": 3})
+            assert r.status_code == 200 and r.json()["count"] == 3
+            r = client.get("/explore", params=ask | {"hops": 3}, headers={"Accept": "text/html"})
+            assert r.status_code == 422 and "KG_MAX_HOPS" in r.text
+    finally:
+        running.stop()
+        running.service.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +15,12 @@ from rdflib import Dataset
 
 from kg.build import graph as kg_graph
 from kg.config import Settings
-from kg.errors import KgError
+from kg.errors import InvalidData, KgError
 from kg.loading import load
-from kg.service import InvalidData, Service
+from kg.rq import internal_query
+from kg.service import Service
 from kg.store import load as remote_load
+from kg.store.binding import fill_update
 from kg.store.load import STAGING_SUFFIX, load_into_endpoint
 
 FORM = "application/x-www-form-urlencoded"
@@ -113,12 +117,14 @@ def test_failed_endpoint_load_leaves_the_store_as_it_was(  # type: ignore[no-unt
     real_request = remote_load._request
     uploads: list[str] = []
 
-    def failing_request(url: str, data: bytes, content_type: str, method: str = "POST") -> bytes:
+    def failing_request(
+        url: str, data: bytes, content_type: str, method: str = "POST", options: remote_load.Options | None = None
+    ) -> bytes:
         if method == "PUT":
             uploads.append(url)
             if len(uploads) == 3:
                 raise KgError("simulated failure of the third upload")
-        return real_request(url, data, content_type, method)
+        return real_request(url, data, content_type, method, options)
 
     monkeypatch.setattr(remote_load, "_request", failing_request)
     with pytest.raises(KgError, match="third upload"):
@@ -159,14 +165,73 @@ def test_any_other_error_ends_the_load_at_once() -> None:
     assert len(engine.requests) == 1
 
 
-def test_endpoint_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    from kg.store.load import _auth_headers
+USER, PASSWORD = "kg-loader", "s3cret-Pa55"
 
-    monkeypatch.delenv("KG_ENDPOINT_USER", raising=False)
-    assert _auth_headers() == {}
-    monkeypatch.setenv("KG_ENDPOINT_USER", "dba")
-    monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "secret")
-    assert _auth_headers()["Authorization"].startswith("Basic ")
+
+def counting_endpoint() -> FakeEndpoint:
+    """An endpoint that takes every update and counts one triple in any graph (as the tiny dataset has)."""
+    one = {"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {"type": "literal", "value": "1"}}]}}
+    return FakeEndpoint(lambda form: Reply(200, json.dumps(one).encode()) if "query" in form else Reply(200, b""))
+
+
+@pytest.fixture()
+def tiny(tmp_path: Path) -> Path:
+    """A dataset of one triple in one named graph."""
+    path = tmp_path / "tiny.nq"
+    path.write_text('<urn:s> <urn:p> "US$ 29 million" <https://kg.example.org/graph/source/000> .\n', encoding="utf-8")
+    return path
+
+
+def test_a_load_sends_the_credentials_with_every_request(settings: Settings, tiny: Path) -> None:
+    with counting_endpoint() as engine:
+        remote = settings.with_overrides(
+            store="sparql", endpoint=engine.url, endpoint_user=USER, endpoint_password=PASSWORD
+        )
+        assert load_into_endpoint(remote, tiny) == 1
+    basic = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+    assert len(engine.requests) == 8  # per graph (source/000, merged): drop, insert, count; then two moves
+    assert [h.get("authorization") for h in engine.headers] == [basic] * 8
+
+
+def test_a_load_sends_no_credentials_when_none_are_set(settings: Settings, tiny: Path) -> None:
+    with counting_endpoint() as engine:
+        load_into_endpoint(settings.with_overrides(store="sparql", endpoint=engine.url), tiny)
+    assert engine.requests and not [h for h in engine.headers if "authorization" in h]
+
+
+def test_a_load_sends_its_updates_from_their_templates_with_the_graphs_filled_in(
+    settings: Settings, tiny: Path
+) -> None:
+    with counting_endpoint() as engine:
+        load_into_endpoint(settings.with_overrides(store="sparql", endpoint=engine.url), tiny)
+    graph = settings.graph_ns + "source/000"
+    staging = graph + STAGING_SUFFIX
+    updates = [form["update"][0] for form in engine.requests if "update" in form]
+    statements = [line for text in updates for line in text.splitlines() if line and not line.startswith("#")]
+    assert statements[:4] == [
+        f"DROP SILENT GRAPH <{staging}>",
+        f"INSERT DATA {{ GRAPH <{staging}> {{",
+        '<urn:s> <urn:p> "US$ 29 million" .',
+        "} }",
+    ]
+    assert f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>" in statements
+    assert f"VALUES (?g) {{ (<{staging}>) }}" in engine.queries[0]
+
+
+@pytest.mark.parametrize("iri", ["urn:x> } ; DROP ALL ; #", "urn:a b", 'urn:x"'])
+def test_an_iri_that_could_leave_its_brackets_is_never_written_into_an_update(iri: str) -> None:
+    with pytest.raises(KgError, match="not a valid IRI"):
+        fill_update(internal_query("drop-graph"), graph=iri)
+
+
+def test_an_update_template_is_filled_whole_or_not_at_all() -> None:
+    with pytest.raises(KgError, match="placeholders"):
+        fill_update(internal_query("move-graph"), source="urn:a")
+    with pytest.raises(KgError, match="placeholders"):
+        fill_update(internal_query("drop-graph"), graph="urn:a", target="urn:b")
+    assert fill_update(internal_query("move-graph"), source="urn:a", target="urn:b").endswith(
+        "MOVE SILENT GRAPH <urn:a> TO GRAPH <urn:b>\n"
+    )
 
 
 def test_a_changed_shape_means_validating_again(tmp_path: Path, settings: Settings) -> None:

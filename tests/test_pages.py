@@ -309,3 +309,55 @@ def test_connection_explorer_without_javascript(http: httpx.Client) -> None:
     # The JSON API is unchanged.
     r = http.get("/connections", params={"from": "usaid", "to": "forced-labour", "hops": 2})
     assert r.status_code == 200 and r.json()["paths"]
+
+
+def page_json(http: httpx.Client, path: str, status: int = 200) -> dict:  # type: ignore[type-arg]
+    r = http.get(path, headers={"Accept": "application/json"})
+    assert r.status_code == status, (path, r.status_code, r.text[:300])
+    assert r.headers["content-type"].startswith("application/json")
+    return r.json()  # type: ignore[no-any-return]
+
+
+@one_store
+def test_a_page_and_its_json_come_from_the_same_data(http: httpx.Client) -> None:
+    """The view computes the data once: the JSON a script gets is what the HTML shows."""
+    found = page_json(http, "/search?q=forced%20labour")
+    assert {r["href"] for r in found["results"]} >= {"/id/forced-labour", "/id/C029"}
+    html = get_page(http, "/search?q=forced%20labour")
+    hrefs = [r["href"] for r in found["results"]]
+    assert hrefs == [h for h in html.links if h in set(hrefs)]  # the same entities, in the same order
+    home = page_json(http, "/")
+    project = next(c for c in home["counts"] if c["label"] == "Project")
+    shown = f'<span class="n">{project["count"]:,}</span> <span class="what">Project</span>'
+    assert shown in get_page(http, "/").text  # type: ignore[attr-defined]
+    paths = page_json(http, "/explore?from=usaid&to=forced-labour&hops=2")["paths"]
+    drawn = get_page(http, "/explore?from=usaid&to=forced-labour&hops=2").text  # type: ignore[attr-defined]
+    assert paths and drawn.count('class="path-diagram"') == len(paths)
+    form = page_json(http, "/queries/projects-of-funder/form?funder=usdos")
+    assert form["ran"] and form["table"]["count"] > 0
+    table = get_page(http, "/queries/projects-of-funder/form?funder=usdos").text  # type: ignore[attr-defined]
+    assert table.count("<tr") == form["table"]["shown"] + 1  # a header row, then one per row shown
+
+
+@one_store
+def test_a_pages_errors_follow_what_the_client_asked_for(http: httpx.Client) -> None:
+    # A page's own error is an HTML page for people, even without Sec-Fetch-Dest ...
+    r = http.get("/explore?from=usaid&to=forced-labour&hops=99", headers=HTML)
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "hops" in r.text and "<h1>Invalid value" in r.text
+    # ... and JSON for a client that asks for JSON.
+    body = page_json(http, "/queries/no-such-query/form", status=404)
+    assert body["error"] == "NotFound" and "no canned query named" in body["message"]
+    r = http.get("/search?q=x&format=xml", headers=HTML)
+    assert r.status_code == 406 and "html or json" in r.text
+
+
+@one_store
+def test_templates_get_data_not_python(http: httpx.Client) -> None:
+    """No view function is injected into the templates: what a page shows is computed before rendering."""
+    from jinja2 import Environment
+
+    assert http.get("/id/usdol", headers=HTML).status_code == 200  # the app is built and a page rendered
+    from kg.web.templating import environment
+
+    assert set(environment.globals) <= set(Environment().globals)

@@ -25,8 +25,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
-from kg.errors import DataError, InvalidParameter, NotFound
+from kg.errors import BadRequest, DataError, InvalidParameter, NotFound
 from kg.headers import read_header
+from kg.protocol.query import query_variables
+from kg.store.binding import SAFE_IRI
 
 PARAM_TYPES = ("iri", "string", "integer", "year", "enum")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -87,7 +89,7 @@ class CannedQuery:
         }
 
 
-def _parameter(path: Path, name: str, spec: Any) -> Parameter:
+def _parameter(path: Path, name: str, spec: Any, used: set[str]) -> Parameter:
     if not _NAME.match(name):
         raise DataError(f"{path}: parameter name {name!r} must be lower case letters, digits, _")
     if not isinstance(spec, dict):
@@ -98,7 +100,7 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
     values = tuple(str(v) for v in spec.get("values", ()))
     if kind == "enum" and not values:
         raise DataError(f"{path}: enum parameter {name!r} needs values")
-    if f"?{name}" not in path.read_text(encoding="utf-8"):
+    if name not in used:
         raise DataError(f"{path}: parameter {name!r} has no ?{name} variable in the query")
     default = spec.get("default")
     return Parameter(
@@ -118,7 +120,11 @@ def load_query(path: Path) -> CannedQuery:
     header = read_header(text, path)
     if "title" not in header:
         raise DataError(f"{path}: the #+ header needs at least a title")
-    params = tuple(_parameter(path, n, s) for n, s in (header.get("params") or {}).items())
+    try:
+        used = query_variables(text)
+    except BadRequest as exc:
+        raise DataError(f"{path}: {exc}") from None
+    params = tuple(_parameter(path, n, s, used) for n, s in (header.get("params") or {}).items())
     return CannedQuery(
         name=path.stem,
         title=str(header["title"]),
@@ -149,20 +155,34 @@ class Catalog:
             raise NotFound(f"no canned query named {name!r}; known: {known}") from None
 
 
-def resolve_iri(value: str, prefixes: dict[str, str]) -> URIRef:
-    """A full IRI, a prefixed name (``sdg:8.7``) or a short id (``usdol``) as an IRI."""
-    value = value.strip()
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    if re.match(r"^[a-z][a-z0-9+.-]*://", value):
-        return URIRef(value)
-    if ":" in value:
-        prefix, local = value.split(":", 1)
+def resolve_iri(value: str, prefixes: dict[str, str], parameter: str | None = None, hint: str = "") -> URIRef:
+    """A full IRI, a prefixed name (``sdg:8.7``) or a short id (``usdol``) as an IRI.
+
+    Anything else is the client's mistake: InvalidParameter (422), naming the
+    parameter when one is given, with ``hint`` (an example) after it.
+    """
+    text = value.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    where = f"parameter {parameter!r}: " if parameter else ""
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text):
+        if not SAFE_IRI.match(text):
+            raise InvalidParameter(f"{where}{value!r} is not an IRI: it has a space, a quote or a bracket{hint}")
+        return URIRef(text)
+    if ":" in text:
+        prefix, local = text.split(":", 1)
         if prefix in prefixes and re.match(r"^[A-Za-z0-9._/-]*$", local):
             return URIRef(prefixes[prefix] + local)
-    if _SHORT_ID.match(value):
-        return URIRef(prefixes["id"] + value)
-    raise ValueError("not an IRI, a prefixed name or a short id")
+    if _SHORT_ID.match(text):
+        return URIRef(prefixes["id"] + text)
+    raise InvalidParameter(f"{where}{value!r} is not an IRI, prefixed name or short id{hint}")
+
+
+def within(name: str, value: int, most: int, setting: str) -> int:
+    """A count a client asked for (hops, paths, statements), refused (422) above its configured limit."""
+    if value > most:
+        raise InvalidParameter(f"parameter {name!r}: {value} is over the limit of {most} ({setting})")
+    return value
 
 
 def bind_parameters(query: CannedQuery, given: dict[str, str], prefixes: dict[str, str]) -> dict[str, Identifier]:
@@ -190,12 +210,7 @@ def _example(p: Parameter) -> str:
 
 def _typed(p: Parameter, raw: str, prefixes: dict[str, str]) -> Identifier:
     if p.type == "iri":
-        try:
-            return resolve_iri(raw, prefixes)
-        except ValueError:
-            raise InvalidParameter(
-                f"parameter {p.name!r}: {raw!r} is not an IRI, prefixed name or short id{_example(p)}"
-            ) from None
+        return resolve_iri(raw, prefixes, p.name, _example(p))
     if p.type == "integer":
         if not re.fullmatch(r"-?[0-9]+", raw.strip()):
             raise InvalidParameter(f"parameter {p.name!r}: {raw!r} is not an integer{_example(p)}")

@@ -1,9 +1,14 @@
-"""The ``kg`` command: build, validate, query, export, stats, serve, load."""
+"""The ``kg`` command: build, validate, query, export, stats, serve, load.
+
+``kg query`` and ``kg stats`` run through the same :class:`kg.service.Service`
+as ``kg serve``: the same store, the same checks of a client's query
+(read-only, no SERVICE or LOAD), the same time and row limits, the same
+formats (kg.protocol.formats); a text table is the default, for people.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -12,13 +17,11 @@ from rdflib.term import Identifier
 
 from kg.build import graph as kg_graph
 from kg.build.validate import validate
-from kg.catalog import Catalog
 from kg.config import Settings, from_environment
-from kg.errors import KgError
-from kg.protocol.formats import RDF_FORMATS, plain_csv, serialise_graph
-from kg.results import QueryResult, StoreQuery
-from kg.store import OxigraphStore
-from kg.terms import prefixes
+from kg.errors import KgError, QueryTimeout
+from kg.protocol.formats import RDF_FORMATS, RESULT_FORMATS, Format, result_graph, serialise_graph, serialise_table
+from kg.results import QueryResult
+from kg.service import Service
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -40,10 +43,9 @@ def _built(settings: Settings) -> Dataset:
     return kg_graph.build(settings)
 
 
-def _query_store(dataset: Dataset) -> OxigraphStore:
-    store = OxigraphStore()
-    store.load_nquads(kg_graph.to_union_nquads(dataset))
-    return store
+def _service(settings: Settings, *, dataset: Dataset | None = None, prebuilt: Path | None = None) -> Service:
+    """The service a command queries through; one worker, as a command runs one query at a time."""
+    return Service(settings.with_overrides(workers=1), dataset=dataset, prebuilt=prebuilt)
 
 
 def short(term: Identifier | None, names: dict[str, str]) -> str:
@@ -79,39 +81,79 @@ def render_table(result: QueryResult, names: dict[str, str]) -> str:
 
     out = [line(headers), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
-    if result.truncated:
-        out.append(f"(truncated at {result.limit} rows)")
     return "\n".join(out)
 
 
-def render_csv(result: QueryResult) -> str:
-    return plain_csv(result, line_end="\n")
+#: ``kg query --format``: a text table for people (the default), or a format of
+#: kg.protocol.formats, as /sparql gives it: SELECT and ASK results as SPARQL
+#: JSON, XML, CSV or TSV; CONSTRUCT and DESCRIBE graphs as RDF (``json`` is JSON-LD).
+TABLE = "table"
+GRAPH_FORMATS = [name for name, fmt in RDF_FORMATS.items() if not fmt.quads]
+QUERY_FORMATS = [TABLE, *RESULT_FORMATS, *(name for name in GRAPH_FORMATS if name not in RESULT_FORMATS)]
 
 
-def render_json(result: QueryResult) -> str:
-    if result.kind == "ask":
-        return json.dumps({"boolean": result.boolean})
-    return json.dumps([{k: str(v) for k, v in r.items()} for r in result.records()], indent=2, ensure_ascii=False)
+def output_formats(name: str) -> tuple[dict[str, Format], dict[str, str]]:
+    """The format for each kind of result ("table", "graph") and the refusal for a kind it cannot give.
+
+    The refusals go to the worker with the query, so a query whose answer
+    cannot be written in the format asked for is refused before it runs.
+    """
+    if name == TABLE:
+        return {}, {}
+    formats: dict[str, Format] = {}
+    if name in RESULT_FORMATS:
+        formats["table"] = RESULT_FORMATS[name]
+    graph_name = "jsonld" if name == "json" else name
+    if graph_name in GRAPH_FORMATS:
+        formats["graph"] = RDF_FORMATS[graph_name]
+    tables = ", ".join([TABLE, *RESULT_FORMATS])
+    graphs = ", ".join([TABLE, *GRAPH_FORMATS, "json (JSON-LD)"])
+    refusals = {
+        "table": f"a SELECT or ASK result cannot be written as {name}; use --format {tables}",
+        "graph": f"a CONSTRUCT or DESCRIBE result cannot be written as {name}; use --format {graphs}",
+    }
+    return formats, {kind: refusal for kind, refusal in refusals.items() if kind not in formats}
+
+
+def render(result: QueryResult, fmt: Format | None, names: dict[str, str]) -> bytes:
+    """A result in a format of kg.protocol.formats, or as a text table when ``fmt`` is None."""
+    if fmt is None:
+        return (render_table(result, names) + "\n").encode("utf-8")
+    graph = result.kind == "graph"
+    data = serialise_graph(result_graph(result, names), fmt) if graph else serialise_table(result, fmt)
+    return data if data.endswith(b"\n") else data + b"\n"  # SPARQL JSON ends without one; a terminal wants it
+
+
+def note_truncation(result: QueryResult) -> None:
+    """Say on stderr that a result was capped, so that stdout holds only the result."""
+    if result.truncated:
+        unit = "triples" if result.kind == "graph" else "rows"
+        print(f"kg: the result was truncated at {result.limit} {unit} (--max-rows, KG_MAX_ROWS)", file=sys.stderr)
 
 
 # ---------------------------------------------------------------- commands
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    report, _ = validate(settings)
+def _validate(settings: Settings) -> Dataset | None:
+    """Validate and print the report; the dataset if it is valid."""
+    report, dataset = validate(settings)
     for line in report.lines():
         print(line)
     print(report.summary())
-    return 0 if report.ok else 1
+    return dataset if report.ok else None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    return 0 if _validate(_settings(args)) is not None else 1
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Build, validate and show the stats: the whole pipeline in one step."""
-    status = cmd_validate(args)
-    if status != 0:
-        return status
-    return cmd_stats(args)
+    settings = _settings(args)
+    dataset = _validate(settings)
+    if dataset is None:
+        return 1
+    return _print_stats(settings, dataset)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -128,34 +170,37 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    settings = _settings(args)
+    """A client's query, as /sparql runs it: checked, limited, in the format asked for."""
     text = args.query
     path = Path(text)
     if text.endswith(".rq") and path.is_file():
         text = path.read_text(encoding="utf-8")
-    store = _query_store(_built(settings))
-    names = prefixes(settings)
-    result = store.query(StoreQuery(text, prefixes=names, max_rows=args.max_rows or settings.max_rows))
-    if args.format == "csv":
-        sys.stdout.write(render_csv(result))
-    elif args.format == "json":
-        print(render_json(result))
-    else:
-        print(render_table(result, names))
+    formats, refusals = output_formats(args.format)
+    with _service(_settings(args), prebuilt=args.dataset) as service:
+        try:
+            result = service.query(text, from_client=True, refused_kinds=refusals)
+        except QueryTimeout as exc:
+            raise QueryTimeout(f"{exc} (kg query --timeout SECONDS, or KG_QUERY_TIMEOUT)") from None
+        fmt = formats.get("graph" if result.kind == "graph" else "table")
+        sys.stdout.buffer.write(render(result, fmt, service.prefixes))
+        sys.stdout.flush()
+    note_truncation(result)
+    return 0
+
+
+def _print_stats(settings: Settings, dataset: Dataset | None = None) -> int:
+    with _service(settings, dataset=dataset) as service:
+        for name in ("stats-graphs", "stats-classes", "stats-sources"):
+            canned = service.catalog.get(name)
+            result = service.query(canned.text)
+            print(f"\n## {canned.title}\n")
+            print(render_table(result, service.prefixes), flush=True)
+            note_truncation(result)
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    store = _query_store(_built(settings))
-    names = prefixes(settings)
-    catalog = Catalog(settings.queries_dir)
-    for name in ("stats-graphs", "stats-classes", "stats-sources"):
-        canned = catalog.get(name)
-        result = store.query(StoreQuery(canned.text, prefixes=names, max_rows=settings.max_rows))
-        print(f"\n## {canned.title}\n")
-        print(render_table(result, names))
-    return 0
+    return _print_stats(_settings(args))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -190,23 +235,31 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--output", "-o", help="file to write (default: stdout)")
     export.set_defaults(func=cmd_export)
 
+    def add_service_options(command: argparse.ArgumentParser, dataset_help: str) -> None:
+        """The store and limits of the service, the same for ``kg serve`` and ``kg query``."""
+        command.add_argument("--store", choices=["oxigraph", "memory", "sparql"], help="query store (default oxigraph)")
+        command.add_argument("--store-path", type=Path, dest="store_path", help="on-disk Oxigraph store folder")
+        command.add_argument("--endpoint", help="SPARQL query endpoint URL, for --store sparql")
+        command.add_argument("--dataset", type=Path, help=dataset_help)
+        command.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
+        command.add_argument("--max-rows", type=int, dest="max_rows", help="result row cap (default 10000)")
+
     query = add(
-        "query", "Run SPARQL (text or a .rq file) over the dataset; the kg:, id:, sdg: ... prefixes are predefined."
+        "query",
+        "Run SPARQL (text or a .rq file) through the service, with its checks and limits; "
+        "the kg:, id:, sdg: ... prefixes are predefined.",
     )
     query.add_argument("query", help="SPARQL text or the path of a .rq file")
-    query.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    query.add_argument("--max-rows", type=int, dest="max_rows")
+    query.add_argument(
+        "--format", choices=QUERY_FORMATS, default=TABLE, help="a text table (default), or a format as /sparql gives it"
+    )
+    add_service_options(query, "query this N-Quads/TriG file as it is, without validation")
     query.set_defaults(func=cmd_query)
 
     serve = add("serve", "Build, validate and serve the graph over HTTP (SPARQL, API, linked data).")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
-    serve.add_argument("--store", choices=["oxigraph", "memory", "sparql"], help="query store (default oxigraph)")
-    serve.add_argument("--store-path", type=Path, dest="store_path", help="on-disk Oxigraph store folder")
-    serve.add_argument("--endpoint", help="SPARQL query endpoint URL, for --store sparql")
-    serve.add_argument("--dataset", type=Path, help="serve this N-Quads/TriG file as it is, without validation")
-    serve.add_argument("--timeout", type=float, help="query time limit in seconds (default 10)")
-    serve.add_argument("--max-rows", type=int, dest="max_rows", help="result row cap (default 10000)")
+    add_service_options(serve, "serve this N-Quads/TriG file as it is, without validation")
     serve.set_defaults(func=cmd_serve)
 
     load = add("load", "Write the validated dataset (or --dataset FILE) into the configured store.")

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from kg.errors import KgError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 #: The base IRI of everything the project mints: entities are ``{base}id/{slug}``,
@@ -20,6 +22,14 @@ DEFAULT_BASE_IRI = "https://kg.example.org/"
 
 def _default_seeds_dir() -> Path:
     return PROJECT_ROOT.parent / "shared" / "seeds"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A user and password for an external endpoint; the password stays out of every repr."""
+
+    user: str
+    password: str = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -38,11 +48,32 @@ class Settings:
     endpoint: str | None = None
     update_endpoint: str | None = None
     graph_store: str | None = None
+    #: HTTP Basic credentials for the endpoint, sent with every query and every request of
+    #: ``kg load``; the password is never shown (not in a repr, a log line or an error).
+    endpoint_user: str | None = None
+    endpoint_password: str | None = field(default=None, repr=False)
+    #: Seconds one request of ``kg load`` to an endpoint may take (one upload of a whole graph).
+    load_request_timeout: float = 600.0
     query_timeout: float = 10.0
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
+    #: The longest connection path ``/connections`` and ``/explore`` look for, in statements.
+    max_hops: int = 4
+    #: The most paths ``/connections`` returns.
+    max_paths: int = 50
+    #: The most statements ``/statements`` returns with their evidence.
+    max_statements: int = 200
     workers: int = 2
     cache_dir: Path = PROJECT_ROOT / "var" / "cache"
+
+    @property
+    def endpoint_credentials(self) -> Credentials | None:
+        """The endpoint's credentials, or None when no user is set; a user without a password is refused."""
+        if self.endpoint_user is None and self.endpoint_password is None:
+            return None
+        if not self.endpoint_user or self.endpoint_password is None:
+            raise KgError("set both KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or neither")
+        return Credentials(self.endpoint_user, self.endpoint_password)
 
     @property
     def rules_dir(self) -> Path:
@@ -81,12 +112,20 @@ def _coerce(kind: type | str, raw: str) -> object:
     return raw
 
 
+def _kind(kind: type | str) -> str:
+    return "whole number" if "int" in str(kind) else "number"
+
+
 def from_environment(environ: dict[str, str] | None = None) -> Settings:
     """Settings with ``KG_*`` environment variables applied over the defaults."""
     env = os.environ if environ is None else environ
     changes: dict[str, object] = {}
     for f in fields(Settings):
-        raw = env.get(f"KG_{f.name.upper()}")
+        name = f"KG_{f.name.upper()}"
+        raw = env.get(name)
         if raw:
-            changes[f.name] = _coerce(f.type, raw)
+            try:
+                changes[f.name] = _coerce(f.type, raw)
+            except ValueError:
+                raise KgError(f"{name}={raw!r} is not a number; {name} takes a {_kind(f.type)}") from None
     return Settings().with_overrides(**changes)

@@ -24,6 +24,12 @@ class DataError(KgError):
     status = 500
 
 
+class InvalidData(DataError):
+    """The data failed validation (SHACL, quotes, hedges): the service will not start on it."""
+
+    status = 500
+
+
 class BadRequest(KgError):
     """The request is malformed (400)."""
 

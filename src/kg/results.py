@@ -8,12 +8,43 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import islice
+from typing import Any
 from typing import Literal as TypingLiteral
 
 from rdflib.term import Identifier, Variable
 
 ResultKind = TypingLiteral["select", "ask", "graph"]
 Triple = tuple[Identifier, Identifier, Identifier]
+
+
+@dataclass(frozen=True)
+class QueryShape:
+    """What a query's parse says of its form: enough for a store that rewrites the text.
+
+    Read from rdflib's parse tree where the query is checked (kg.protocol.query), and
+    handed to the store with the query, so that a store which needs it
+    (kg.store.sparql, to add a LIMIT and name the dataset) does not parse the query again.
+    """
+
+    form: str  # "SelectQuery", "AskQuery", "ConstructQuery" or "DescribeQuery", as rdflib names them
+    has_dataset: bool = False  # FROM / FROM NAMED
+    has_limit: bool = False
+    has_order_by: bool = False
+    has_values: bool = False  # a VALUES block after the WHERE group
+
+    @classmethod
+    def of(cls, query: Any) -> QueryShape:
+        """The shape of a parsed query: ``rdflib.plugins.sparql.parser.parseQuery(text)[1]``.
+
+        (A parse tree's ``get()`` returns the key itself when absent, so membership is tested.)
+        """
+        return cls(
+            form=query.name,
+            has_dataset="datasetClause" in query,
+            has_limit="limitoffset" in query and "limit" in query["limitoffset"],
+            has_order_by="orderby" in query,
+            has_values="valuesClause" in query,
+        )
 
 
 @dataclass(frozen=True)
@@ -30,6 +61,8 @@ class StoreQuery:
     bindings: dict[str, Identifier] = field(default_factory=dict)
     default_graphs: list[str] | None = None
     named_graphs: list[str] | None = None
+    #: The query's shape, when the check that parsed it already knows it (None: the store finds out).
+    shape: QueryShape | None = None
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tempfile
 import threading
 import time
@@ -23,9 +24,9 @@ from rdflib import Dataset, URIRef
 from rdflib.term import Identifier
 
 from kg.build import graph as kg_graph
-from kg.catalog import Catalog
+from kg.catalog import CannedQuery, Catalog, bind_parameters
 from kg.config import Settings
-from kg.errors import KgError, NotFound
+from kg.errors import InvalidData, KgError, NotFound
 from kg.protocol.executor import QueryRequest, WorkerPool
 from kg.protocol.formats import Format, serialise_graph
 from kg.results import QueryResult, StoreQuery
@@ -34,10 +35,6 @@ from kg.store import OxigraphStore, StoreSpec
 from kg.terms import prefixes
 
 MARKER = "kg-dataset-version"
-
-
-class InvalidData(KgError):
-    """The data failed validation; the service will not start on it."""
 
 
 @dataclass
@@ -75,14 +72,14 @@ def prepare_oxigraph_on_disk(path: Path, dataset_file: Path, version: str) -> bo
     return True
 
 
-def _has_merged_graph(endpoint: str | None, merged: str) -> bool:
-    """Whether `kg load` wrote its merged default graph to this endpoint."""
+def _has_merged_graph(settings: Settings, merged: str) -> bool:
+    """Whether `kg load` wrote its merged default graph to the settings' endpoint."""
     from kg.store.sparql import SparqlEndpointStore
 
-    if not endpoint:
+    if not settings.endpoint:
         raise KgError("the sparql store needs an endpoint URL (--endpoint or KG_ENDPOINT)")
     ask = StoreQuery(internal_query("graph-has-triples"), prefixes={}, max_rows=1, bindings={"g": URIRef(merged)})
-    answer = SparqlEndpointStore(endpoint).query(ask)
+    answer = SparqlEndpointStore(settings.endpoint, credentials=settings.endpoint_credentials).query(ask)
     return bool(answer.boolean)
 
 
@@ -113,7 +110,8 @@ class Service:
             if not self.dataset_file.exists():
                 self._dataset = self._validated(settings)
                 settings.cache_dir.mkdir(parents=True, exist_ok=True)
-                partial = self.dataset_file.with_suffix(".tmp")
+                # A name of its own: two commands starting at once (kg query, kg serve) each write theirs.
+                partial = self.dataset_file.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
                 partial.write_bytes(kg_graph.to_nquads(self._dataset))
                 partial.replace(self.dataset_file)
         self.last_modified = formatdate(time.time(), usegmt=True)
@@ -158,11 +156,16 @@ class Service:
             return StoreSpec(kind=s.store, nquads=self.dataset_file)
         if s.store == "sparql":
             names = kg_graph.graph_names(s)
-            if self.prebuilt or not _has_merged_graph(s.endpoint, str(names.merged)):
+            credentials = s.endpoint_credentials
+            if self.prebuilt or not _has_merged_graph(s, str(names.merged)):
                 # A prebuilt file's graphs, or data loaded by other tools: let the endpoint's dataset stand.
-                return StoreSpec(kind="sparql", endpoint=s.endpoint)
+                return StoreSpec(kind="sparql", endpoint=s.endpoint, credentials=credentials)
             return StoreSpec(
-                kind="sparql", endpoint=s.endpoint, graphs=tuple(str(g) for g in names.all), merged=str(names.merged)
+                kind="sparql",
+                endpoint=s.endpoint,
+                graphs=tuple(str(g) for g in names.all),
+                merged=str(names.merged),
+                credentials=credentials,
             )
         raise KgError(f"unknown store {s.store!r}: expected oxigraph, memory or sparql")
 
@@ -224,6 +227,11 @@ class Service:
         )
         return self.pool.run(request, timeout or self.settings.query_timeout)
 
+    def run_canned(self, query: CannedQuery, given: dict[str, str]) -> tuple[dict[str, Identifier], QueryResult]:
+        """A canned query with a client's parameter values, typed and bound (InvalidParameter if wrong)."""
+        bindings = bind_parameters(query, given, self.prefixes)
+        return bindings, self.query(query.text, bindings=bindings)
+
     def internal(self, name: str, **bindings: Identifier) -> QueryResult:
         return self.query(internal_query(name), bindings=bindings)
 
@@ -247,3 +255,9 @@ class Service:
     def close(self) -> None:
         self.pool.close()
         self._tmp.cleanup()
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

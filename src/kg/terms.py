@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from typing import Any
 
-from rdflib import Namespace
+from rdflib import Literal, Namespace
+from rdflib.term import Identifier
 
 from kg.config import Settings
 
@@ -81,3 +84,18 @@ def short_name(iri: str, prefixes: dict[str, str]) -> str:
 def humanise(name: str) -> str:
     """``subOrganizationOf`` -> ``sub organization of``: a readable fallback for terms without a label."""
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).replace("-", " ").replace("_", " ").lower()
+
+
+def json_value(term: Identifier) -> Any:
+    """A term as a plain JSON value: numbers (and booleans) as numbers, everything else as its text.
+
+    A decimal stays exact when it is whole (an amount of 25000000 is the
+    integer 25000000); other decimals become floats, as JSON has no decimals.
+    """
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, bool | int | float):
+            return value
+        if isinstance(value, Decimal) and value.is_finite():
+            return int(value) if value == int(value) else float(value)
+    return str(term)

@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 
 #: Links that say nothing about how two entities relate.
 SKIPPED = {RDF.type, PROV.wasDerivedFrom, SKOS.inScheme, RDFS.seeAlso, RDFS.isDefinedBy, OWL.sameAs}
-MAX_HOPS = 4
-MAX_PATHS = 50
+#: What a request that names no hops or path count gets (the limits are Settings.max_hops, max_paths).
 DEFAULT_HOPS = 3
 DEFAULT_PATHS = 20
+#: A walk stops after this many expansions, whatever the limits: the work of one request stays bounded.
 MAX_EXPANSIONS = 200_000
 
 

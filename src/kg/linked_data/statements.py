@@ -25,14 +25,12 @@ from kg.linked_data.facts import fact_labels
 from kg.results import QueryResult
 from kg.rq import internal_query
 from kg.store.binding import bind_many
-from kg.terms import humanise, local_name
+from kg.terms import humanise, json_value, local_name
 
 if TYPE_CHECKING:
     from kg.service import Service
 
 MAX_DEPTH = 6
-#: How many statements one request explains at most (each may have a tree of premises).
-MAX_STATEMENTS = 200
 BATCH = 400
 
 
@@ -308,7 +306,7 @@ def as_json(statement: Statement, explainer: Explainer, depth: int = 0) -> dict[
         "evidence": [e.as_json() for e in statement.evidence],
     }
     if statement.value:
-        out["object"]["value"] = {local_name(p): _plain(v) for p, v in sorted(statement.value.items())}
+        out["object"]["value"] = {local_name(p): json_value(v) for p, v in sorted(statement.value.items())}
     if statement.justifications:
         out["justifications"] = [
             {
@@ -324,13 +322,6 @@ def as_json(statement: Statement, explainer: Explainer, depth: int = 0) -> dict[
     if depth == 0:
         out["explanation"] = explanation(statement, explainer)
     return out
-
-
-def _plain(term: Identifier) -> Any:
-    if isinstance(term, Literal):
-        value = term.toPython()
-        return value if isinstance(value, int | float | str) else str(term)
-    return str(term)
 
 
 def _term_json(term: Identifier, explainer: Explainer) -> dict[str, Any]:

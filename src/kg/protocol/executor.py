@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from kg.errors import InternalError, KgError, NotAcceptable, QueryTimeout, Unavailable
 from kg.protocol.query import check_query
 from kg.results import QueryResult, StoreQuery
-from kg.store import StoreSpec, open_store
+from kg.store import Store, StoreSpec, open_store
 
 _CONTEXT = mp.get_context("spawn")
 log = logging.getLogger("kg")
@@ -45,14 +45,21 @@ class QueryRequest:
     refused_kinds: dict[str, str] = field(default_factory=dict)
 
 
-def _vet(request: QueryRequest) -> None:
-    """Refuse a client's query that may not run, or whose answer the client could not take."""
-    if request.vet_against is None:
-        return
-    checked = check_query(request.query.text, request.vet_against)
-    refusal = request.refused_kinds.get("graph" if checked.is_graph else "table")
-    if refusal is not None:
-        raise NotAcceptable(refusal)
+def answer(store: Store, request: QueryRequest) -> QueryResult:
+    """What a worker does with one request: check a client's query, then run it on the store.
+
+    The check parses the query; its shape (form, LIMIT, ORDER BY, trailing VALUES,
+    dataset) goes to the store with it, so a store that rewrites the text
+    (kg.store.sparql) does not parse it a second time.
+    """
+    query = request.query
+    if request.vet_against is not None:
+        checked = check_query(query.text, request.vet_against)
+        refusal = request.refused_kinds.get("graph" if checked.is_graph else "table")
+        if refusal is not None:
+            raise NotAcceptable(refusal)
+        query = replace(query, shape=checked.shape)
+    return store.query(query)
 
 
 def _endpoint_address(endpoint: str | None) -> tuple[str, int] | None:
@@ -106,9 +113,7 @@ def _worker_main(spec: StoreSpec, conn: Connection) -> None:
         if request is None:
             return
         try:
-            _vet(request)
-            result = store.query(request.query)
-            conn.send(("ok", result))
+            conn.send(("ok", answer(store, request)))
         except KgError as exc:  # sent as it is: its type is its meaning (kg.errors)
             conn.send(("error", exc))
         except Exception as exc:  # a fault of ours: logged here with its traceback, the client gets the id

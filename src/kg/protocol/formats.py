@@ -7,11 +7,12 @@ import io
 import json
 from dataclasses import dataclass
 
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, Literal
 from rdflib.query import Result
 
 from kg.errors import NotAcceptable
 from kg.results import QueryResult
+from kg.store.binding import literal_syntax
 
 
 @dataclass(frozen=True)
@@ -25,27 +26,24 @@ class Format:
     quads: bool = False
 
 
-RDF_FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in [
-        Format("turtle", "text/turtle", "ttl", "turtle"),
-        Format("ntriples", "application/n-triples", "nt", "nt"),
-        Format("jsonld", "application/ld+json", "jsonld", "json-ld"),
-        Format("xml", "application/rdf+xml", "rdf", "xml"),
-        Format("nquads", "application/n-quads", "nq", "nquads", quads=True),
-        Format("trig", "application/trig", "trig", "trig", quads=True),
-    ]
-}
+def by_name(*formats: Format) -> dict[str, Format]:
+    return {f.name: f for f in formats}
 
-RESULT_FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in [
-        Format("json", "application/sparql-results+json", "srj", "json"),
-        Format("xml", "application/sparql-results+xml", "srx", "xml"),
-        Format("csv", "text/csv", "csv", "csv"),
-        Format("tsv", "text/tab-separated-values", "tsv", "tsv"),
-    ]
-}
+
+RDF_FORMATS = by_name(
+    Format("turtle", "text/turtle", "ttl", "turtle"),
+    Format("ntriples", "application/n-triples", "nt", "nt"),
+    Format("jsonld", "application/ld+json", "jsonld", "json-ld"),
+    Format("xml", "application/rdf+xml", "rdf", "xml"),
+    Format("nquads", "application/n-quads", "nq", "nquads", quads=True),
+    Format("trig", "application/trig", "trig", "trig", quads=True),
+)
+RESULT_FORMATS = by_name(
+    Format("json", "application/sparql-results+json", "srj", "json"),
+    Format("xml", "application/sparql-results+xml", "srx", "xml"),
+    Format("csv", "text/csv", "csv", "csv"),
+    Format("tsv", "text/tab-separated-values", "tsv", "tsv"),
+)
 
 #: Aliases accepted in a ``format`` parameter (SPARQLWrapper and others send these).
 FORMAT_ALIASES: dict[str, str] = {
@@ -146,7 +144,9 @@ def _tsv(result: QueryResult) -> bytes:
         for value in row:
             if value is None:
                 cells.append("")
+            elif isinstance(value, Literal):
+                cells.append(literal_syntax(value))  # one line, tabs escaped: never the long form
             else:
-                cells.append(value.n3().replace("\t", "\\t").replace("\n", "\\n"))
+                cells.append(value.n3())
         lines.append("\t".join(cells))
     return ("\n".join(lines) + "\n").encode("utf-8")

@@ -1,7 +1,7 @@
 """What a client's query may do: checked before any store sees it (in the query worker).
 
-A query is parsed before it runs. Updates are refused (403); ``SERVICE``,
-``LOAD`` and ``FROM``/``FROM NAMED`` naming a graph outside the dataset are
+A query is parsed before it runs. Updates, ``LOAD`` among them, are refused
+(403); ``SERVICE`` and ``FROM``/``FROM NAMED`` naming a graph outside the dataset are
 refused (400) before any store sees the query, so no outbound connection is
 attempted and no local file is read.
 """
@@ -17,18 +17,26 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.errors import BadRequest, Forbidden
+from kg.results import QueryShape
 
 MAX_QUERY_CHARS = 100_000
 
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    """A query that passed the checks, with its form and dataset clauses."""
+    """A query that passed the checks, with its shape (form, dataset, LIMIT ...) and dataset clauses.
+
+    The shape goes on to the store with the query (StoreQuery.shape): the query is parsed once.
+    """
 
     text: str
-    form: str
+    shape: QueryShape
     from_graphs: list[str] = field(default_factory=list)
     from_named: list[str] = field(default_factory=list)
+
+    @property
+    def form(self) -> str:
+        return self.shape.form
 
     @property
     def is_graph(self) -> bool:
@@ -52,6 +60,27 @@ def _is_update(text: str) -> CompValue | None:
         return None
 
 
+def query_variables(text: str) -> set[str]:
+    """The names of the variables a query really uses (not in comments, not as part of a longer name)."""
+    from rdflib.term import Variable
+
+    try:
+        tree = parseQuery(text)
+    except Exception as exc:
+        raise BadRequest(f"SPARQL syntax error: {exc}") from None
+    return {str(node) for node in _walk(tree) if isinstance(node, Variable)}
+
+
+def check_graphs(graphs: list[str], dataset_graphs: AbstractSet[str], named_by: str) -> None:
+    """Refuse (400) a dataset that names a graph outside this one: nothing is ever fetched or read from disk."""
+    outside = [g for g in graphs if g not in dataset_graphs]
+    if outside:
+        raise BadRequest(
+            f"{named_by} may only name graphs of this dataset; not {', '.join(outside)}. "
+            "The dataset's graphs are listed in the service description (GET /sparql)."
+        )
+
+
 def check_query(text: str, dataset_graphs: AbstractSet[str]) -> CheckedQuery:
     """Parse and vet a query; raise BadRequest/Forbidden with a reason a person can act on."""
     if not text or not text.strip():
@@ -64,7 +93,7 @@ def check_query(text: str, dataset_graphs: AbstractSet[str]) -> CheckedQuery:
         update = _is_update(text)
         if update is not None:
             if any(isinstance(n, CompValue) and n.name == "Load" for n in _walk(update)):
-                raise BadRequest("LOAD is not allowed: this service never fetches remote data") from None
+                raise Forbidden("LOAD is an update, and not allowed: this service never fetches remote data") from None
             raise Forbidden("this endpoint is read-only: SPARQL updates are not accepted") from None
         raise BadRequest(
             f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg} "
@@ -82,13 +111,8 @@ def check_query(text: str, dataset_graphs: AbstractSet[str]) -> CheckedQuery:
             from_graphs.append(str(clause["default"]))
         if "named" in clause:
             from_named.append(str(clause["named"]))
-    outside = [g for g in from_graphs + from_named if g not in dataset_graphs]
-    if outside:
-        raise BadRequest(
-            f"FROM / FROM NAMED may only name graphs of this dataset; not {', '.join(outside)}. "
-            "The dataset's graphs are listed in the service description (GET /sparql)."
-        )
+    check_graphs(from_graphs + from_named, dataset_graphs, "FROM / FROM NAMED")
     for node in _walk(query):
         if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
             raise BadRequest("SERVICE is not allowed: this endpoint never queries other services")
-    return CheckedQuery(text=text, form=query.name, from_graphs=from_graphs, from_named=from_named)
+    return CheckedQuery(text=text, shape=QueryShape.of(query), from_graphs=from_graphs, from_named=from_named)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from kg.config import Credentials
 from kg.errors import KgError
 from kg.results import QueryResult, StoreQuery
 from kg.store.convert import rdf_format, to_oxigraph, to_rdflib
@@ -46,7 +47,8 @@ class StoreSpec:
     """How to open a store; picklable, so a worker process can open its own.
 
     ``nquads`` is a dataset file (N-Quads or TriG) to load; ``path`` an on-disk
-    Oxigraph store (opened read-only); ``endpoint`` an external SPARQL endpoint.
+    Oxigraph store (opened read-only); ``endpoint`` an external SPARQL endpoint,
+    with ``credentials`` if it wants them (its repr leaves the password out).
     """
 
     kind: str
@@ -55,6 +57,7 @@ class StoreSpec:
     endpoint: str | None = None
     graphs: tuple[str, ...] = ()
     merged: str | None = None
+    credentials: Credentials | None = None
 
 
 def open_store(spec: StoreSpec) -> Store:
@@ -76,5 +79,5 @@ def open_store(spec: StoreSpec) -> Store:
 
         if not spec.endpoint:
             raise KgError("the sparql store needs an endpoint URL (--endpoint or KG_ENDPOINT)")
-        return SparqlEndpointStore(spec.endpoint, graphs=spec.graphs, merged=spec.merged)
+        return SparqlEndpointStore(spec.endpoint, graphs=spec.graphs, merged=spec.merged, credentials=spec.credentials)
     raise KgError(f"unknown store {spec.kind!r}: expected one of {', '.join(STORE_KINDS)}")

@@ -10,11 +10,9 @@ from rdflib.term import Variable
 
 from kg.errors import BadRequest
 from kg.results import QueryResult, StoreQuery
+from kg.rq import internal_query
 from kg.store.binding import bind_values
 from kg.store.convert import rdf_format, to_rdflib
-
-#: Merge every named graph into the default graph (see OxigraphStore).
-MERGE_INTO_DEFAULT = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 class OxigraphStore:
@@ -40,7 +38,7 @@ class OxigraphStore:
         """Bulk-load a dataset file, then merge its named graphs into the default graph."""
         self._store.bulk_load(path=str(path), format=rdf_format(path))
         if merge_default:
-            self._store.update(MERGE_INTO_DEFAULT)
+            self._store.update(internal_query("merge-into-default"))
         self._store.flush()
 
     def flush(self) -> None:

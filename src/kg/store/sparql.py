@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from urllib.error import HTTPError, URLError
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -18,8 +17,9 @@ from rdflib.term import Identifier, Variable
 from SPARQLWrapper import JSON, N3, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+from kg.config import Credentials
 from kg.errors import BadRequest, UpstreamError, UpstreamTimeout
-from kg.results import QueryResult, StoreQuery
+from kg.results import QueryResult, QueryShape, StoreQuery
 from kg.rq import internal_query
 from kg.store.binding import bind_values
 
@@ -48,13 +48,22 @@ class SparqlEndpointStore:
     none (Virtuoso: every graph, system graphs included, duplicates kept). So,
     unless the query or the request names its dataset, each request names it:
     the default graph is ``merged`` (the deduplicated merge `kg load` writes)
-    and the named graphs are the project's ``graphs``.
+    and the named graphs are the project's ``graphs``. With ``credentials``,
+    every request carries them (HTTP Basic, as ``kg load`` sends them).
     """
 
-    def __init__(self, endpoint: str, *, graphs: tuple[str, ...] = (), merged: str | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        graphs: tuple[str, ...] = (),
+        merged: str | None = None,
+        credentials: Credentials | None = None,
+    ) -> None:
         self.endpoint = endpoint
         self.graphs = graphs
         self.merged = merged
+        self.credentials = credentials
 
     def __len__(self) -> int:
         result = self.query(StoreQuery(internal_query("count-quads"), prefixes={}, max_rows=1))
@@ -65,13 +74,16 @@ class SparqlEndpointStore:
         default_graphs, named_graphs = query.default_graphs, query.named_graphs
         declared = {m.group(1) for m in re.finditer(r"PREFIX\s+([A-Za-z0-9_-]*):", text, re.I)}
         header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items() if p not in declared)
-        shape = _shape(text)
-        capped = f"{text}\nLIMIT {max_rows + 1}" if shape.may_cap else text
+        shape = query.shape or _shape(text)
+        capped = f"{text}\nLIMIT {max_rows + 1}" if shape is not None and _may_cap(shape) else text
         full = header + (bind_values(capped, bindings) if bindings else capped)
         sparql = SPARQLWrapper(self.endpoint)
         sparql.setMethod("POST")
         sparql.setQuery(full)
-        if not default_graphs and not named_graphs and not shape.has_dataset and self.merged:
+        if self.credentials is not None:
+            sparql.setCredentials(self.credentials.user, self.credentials.password)  # HTTP Basic, the default
+        has_dataset = shape is not None and shape.has_dataset
+        if not default_graphs and not named_graphs and not has_dataset and self.merged:
             default_graphs, named_graphs = [self.merged], list(self.graphs)
         for graph in default_graphs or []:
             sparql.addDefaultGraph(graph)
@@ -79,8 +91,7 @@ class SparqlEndpointStore:
             sparql.addNamedGraph(graph)
         # No engine-side timeout parameter: Virtuoso answers a timed-out query with
         # partial results and a 200. The worker pool's limit stops the request instead.
-        form = _FORM.search(re.sub(r"#[^\n]*", "", text))
-        kind = form.group(1).upper() if form else "SELECT"
+        kind = shape.form.removesuffix("Query").upper() if shape is not None else _form_keyword(text)
         sparql.setReturnFormat(N3 if kind in ("CONSTRUCT", "DESCRIBE") else JSON)
         try:
             response = sparql.query()
@@ -112,34 +123,35 @@ class SparqlEndpointStore:
         return result
 
 
-@dataclass(frozen=True)
-class _Shape:
-    has_dataset: bool = False
-    may_cap: bool = False
+def _shape(text: str) -> QueryShape | None:
+    """The shape of a query no check has parsed (the service's own): parsed here, once.
 
-
-def _shape(text: str) -> _Shape:
-    """What the forwarding needs to know of a query: its own dataset, and whether a LIMIT may be added.
-
-    A SELECT without LIMIT, ORDER BY or trailing VALUES gets ``LIMIT max_rows + 1``
-    appended, so the engine stops at one row more than the service returns
-    (one more, so the answer can still say it was truncated). Virtuoso
-    otherwise computes and sends every row: 58,073 of them, 15 MB, 3.8 s,
-    for a ``SELECT *`` of which 10,000 are kept. Other forms are not
-    capped: a CONSTRUCT's LIMIT counts solutions, not triples. Nor is an
-    ordered SELECT: Virtuoso refuses ORDER BY with a LIMIT above its
-    MaxSortedTopRows (10,000 by default, SR353), and sorts every row anyway.
+    None if rdflib cannot parse it: it is sent as it is, and the engine says what it makes of it.
     """
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
-        query = parseQuery(text)[1]
+        return QueryShape.of(parseQuery(text)[1])
     except Exception:
-        return _Shape()
-    return _Shape(
-        has_dataset="datasetClause" in query,
-        may_cap=query.name == "SelectQuery"
-        and ("limitoffset" not in query or "limit" not in query["limitoffset"])
-        and "orderby" not in query
-        and "valuesClause" not in query,
-    )
+        return None
+
+
+def _form_keyword(text: str) -> str:
+    """A query's form by its first keyword, comments left out: SELECT, ASK, CONSTRUCT or DESCRIBE."""
+    form = _FORM.search(re.sub(r"#[^\n]*", "", text))
+    return form.group(1).upper() if form else "SELECT"
+
+
+def _may_cap(shape: QueryShape) -> bool:
+    """Whether the forwarded query gets ``LIMIT max_rows + 1``.
+
+    A SELECT without LIMIT, ORDER BY or trailing VALUES gets it appended, so
+    the engine stops at one row more than the service returns (one more, so
+    the answer can still say it was truncated). Virtuoso otherwise computes
+    and sends every row: 58,073 of them, 15 MB, 3.8 s, for a ``SELECT *`` of
+    which 10,000 are kept. Other forms are not capped: a CONSTRUCT's LIMIT
+    counts solutions, not triples. Nor is an ordered SELECT: Virtuoso refuses
+    ORDER BY with a LIMIT above its MaxSortedTopRows (10,000 by default,
+    SR353), and sorts every row anyway.
+    """
+    return shape.form == "SelectQuery" and not (shape.has_limit or shape.has_order_by or shape.has_values)

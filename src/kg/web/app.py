@@ -13,15 +13,8 @@ from fastapi.staticfiles import StaticFiles
 
 from kg import __version__
 from kg.service import Service
-from kg.web import (
-    errors,
-    views_connections,
-    views_linked_data,
-    views_pages,
-    views_queries,
-    views_sparql,
-    views_statements,
-)
+from kg.web import errors, site
+from kg.web.views import editor, entities, explore, home, queries, sparql, statements
 
 STATIC = Path(__file__).parent / "static"
 
@@ -48,13 +41,10 @@ def create_app(service: Service) -> FastAPI:
         max_age=3600,
     )
     errors.install(app)
-    views_pages.install(app)  # HTML pages; before views_queries, whose GET /queries it serves to browsers
-    app.include_router(views_sparql.router)
-    app.include_router(views_queries.router)
-    views_queries.install(app)
-    app.include_router(views_connections.router)
-    app.include_router(views_statements.router)
-    app.include_router(views_linked_data.router)
+    site.install(app)
+    for view in (home, editor, sparql, explore, statements, entities):
+        app.include_router(view.router)
+    queries.install(app)  # its router, and one typed operation per canned query
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/health", summary="Liveness and what is loaded")

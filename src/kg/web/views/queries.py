@@ -1,20 +1,33 @@
-"""Canned queries as typed API operations: GET /queries, GET /queries/{name}?param=..."""
+"""Canned queries: typed API operations (``GET /queries/{name}?param=...``), their list, a form per query.
+
+Each canned query (queries/*.rq) is its own GET operation with typed
+parameters in /docs. The format is chosen before the query runs, so a bad
+one costs nothing. The form page runs the same query through the same
+service call (Service.run_canned) and shows a table and a chart.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from rdflib import Literal, URIRef
-from rdflib.term import Identifier
 from starlette.concurrency import run_in_threadpool
 
-from kg.catalog import CannedQuery, Parameter, bind_parameters
+from kg.catalog import CannedQuery, Parameter
+from kg.errors import KgError
 from kg.protocol.formats import RESULT_FORMATS, Format, plain_csv, serialise_table
 from kg.results import QueryResult
-from kg.web.responses import JSON, content_type, limit_headers, pick_format
+from kg.terms import json_value
+from kg.web.errors import html_errors
+from kg.web.lookup import picker_types
+from kg.web.pages import PageData, page_response
+from kg.web.present.charts import bar_chart
+from kg.web.present.tables import result_table
+from kg.web.responses import JSON, content_type, limit_headers, pick_format, wants_html
+from kg.web.site import site_of
 
 router = APIRouter()
 
@@ -25,16 +38,9 @@ QUERY_FORMATS = [JSON_ROWS, SPARQL_JSON, CSV]
 _BY_NAME = {"json": JSON_ROWS, "csv": CSV, "sparql-json": SPARQL_JSON}
 
 
-def plain(value: Identifier) -> Any:
-    """A term as a JSON value: numbers as numbers, everything else as its text."""
-    if isinstance(value, Literal):
-        python = value.toPython()
-        if isinstance(python, bool | int | float):
-            return python
-        if hasattr(python, "is_finite"):  # Decimal
-            return float(python) if python != int(python) else int(python)
-        return str(value)
-    return str(value)
+def given_parameters(request: Request) -> dict[str, str]:
+    """The query string's parameter values; ``format`` chooses the response, it is not a parameter."""
+    return {k: v for k, v in request.query_params.items() if k != "format"}
 
 
 def rows_json(query: CannedQuery, params: dict[str, str], result: QueryResult) -> dict[str, Any]:
@@ -43,31 +49,18 @@ def rows_json(query: CannedQuery, params: dict[str, str], result: QueryResult) -
         "title": query.title,
         "parameters": params,
         "columns": [str(v) for v in result.variables],
-        "rows": [{k: plain(v) for k, v in r.items()} for r in result.records()],
+        "rows": [{k: json_value(v) for k, v in r.items()} for r in result.records()],
         "count": result.size,
         "truncated": result.truncated,
         "limit": result.limit,
     }
 
 
-def rows_csv(result: QueryResult) -> bytes:
-    return plain_csv(result).encode("utf-8")
-
-
-async def run_canned(request: Request, query: CannedQuery) -> tuple[dict[str, str], QueryResult]:
-    service = request.app.state.service
-    given = {k: v for k, v in request.query_params.items() if k != "format"}
-    bindings = bind_parameters(query, given, service.prefixes)
-    result = await run_in_threadpool(service.query, query.text, bindings=bindings)
-    shown = {k: str(v) for k, v in bindings.items()}
-    return shown, result
-
-
 def respond(query: CannedQuery, params: dict[str, str], result: QueryResult, fmt: Format) -> Response:
     headers = limit_headers(result)
     if fmt is JSON_ROWS:
         return JSONResponse(rows_json(query, params, result), headers=headers)
-    body = rows_csv(result) if fmt is CSV else serialise_table(result, fmt)
+    body = plain_csv(result).encode("utf-8") if fmt is CSV else serialise_table(result, fmt)
     return Response(body, media_type=content_type(fmt), headers=headers)
 
 
@@ -100,8 +93,9 @@ def _openapi_parameter(p: Parameter) -> dict[str, Any]:
 def _endpoint(query: CannedQuery) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         fmt = pick_format(request, _BY_NAME, QUERY_FORMATS)  # before the query runs: a bad format costs nothing
-        params, result = await run_canned(request, query)
-        return respond(query, params, result, fmt)
+        service = request.app.state.service
+        bindings, result = await run_in_threadpool(service.run_canned, query, given_parameters(request))
+        return respond(query, {k: str(v) for k, v in bindings.items()}, result, fmt)
 
     endpoint.__name__ = f"query_{query.name.replace('-', '_')}"
     return endpoint
@@ -109,6 +103,7 @@ def _endpoint(query: CannedQuery) -> Callable[[Request], Awaitable[Response]]:
 
 def install(app: FastAPI) -> None:
     """One typed GET operation per canned query, so each shows in /docs with its parameters."""
+    app.include_router(router)
     service = app.state.service
     for query in service.catalog:
         app.add_api_route(
@@ -135,9 +130,49 @@ def install(app: FastAPI) -> None:
 
 
 @router.get("/queries", summary="The canned queries and their parameters", tags=["canned queries"])
-async def list_queries(request: Request) -> JSONResponse:
+async def list_queries(request: Request) -> Response:
+    """JSON for clients; the page listing them for browsers (the same list)."""
     service = request.app.state.service
-    return JSONResponse({"queries": [q.describe() | {"url": f"/queries/{q.name}"} for q in service.catalog]})
+    queries = [q.describe() | {"url": f"/queries/{q.name}"} for q in service.catalog]
+    if wants_html(request):
+        return page_response(request, PageData("queries.html", {"queries": queries}))
+    return JSONResponse({"queries": queries})
 
 
-__all__ = ["URIRef", "install", "router"]
+@router.get("/queries/{name}/form", include_in_schema=False)
+@html_errors
+async def query_form(request: Request, name: str) -> Response:
+    """The form for a query's parameters and, once given (or if none is required), its results."""
+    site = site_of(request)
+    query = site.service.catalog.get(name)
+    given = given_parameters(request)
+    fields = [
+        {
+            "id": f"param-{p.name}",
+            "parameter": p.describe(),
+            "value": given.get(p.name, ""),
+            "types": await picker_types(site, p.cls),
+        }
+        for p in query.params
+    ]
+    data: dict[str, Any] = {"query": query.describe(), "fields": fields, "ran": False, "error": None}
+    status = 200
+    if request.query_params or not any(p.required for p in query.params):
+        try:
+            _, result = await run_in_threadpool(site.service.run_canned, query, given)
+        except KgError as exc:
+            status = exc.status
+            data["error"] = str(exc)
+        else:
+            shown = {k: v for k, v in given.items() if v}
+            suffix = ("?" + urlencode(shown)) if shown else ""
+            amp = "&" if shown else "?"
+            data.update(
+                ran=True,
+                table=result_table(site, result),
+                chart=bar_chart(result, site.prefixes),
+                csv=f"/queries/{name}{suffix}{amp}format=csv",
+                json=f"/queries/{name}{suffix}{amp}format=json",
+                api=f"/queries/{name}{suffix}",
+            )
+    return page_response(request, PageData("form.html", data, status, extra={"share": str(request.url)}))

@@ -12,7 +12,9 @@ from kg.linked_data.entity import DUMP_FORMATS, describe, entity_page, void_desc
 from kg.protocol.formats import RDF_FORMATS, result_graph, serialise_graph
 from kg.protocol.negotiate import choose_format, negotiate
 from kg.rq import internal_query
+from kg.web.present.entity import entity_view
 from kg.web.responses import HTML, content_type
+from kg.web.site import site_of
 from kg.web.templating import render
 
 router = APIRouter()
@@ -43,7 +45,8 @@ async def entity(request: Request, slug: str) -> Response:
     headers = {"Link": _alternates(str(request.url.remove_query_params("format"))), "Vary": "Accept"}
     if fmt is HTML:
         page = await run_in_threadpool(entity_page, service, iri)
-        return HTMLResponse(render(request, "entity.html", page=page, service=service), headers=headers)
+        view = entity_view(site_of(request), page)
+        return HTMLResponse(render(request, "entity.html", page=page, view=view), headers=headers)
     graph = await run_in_threadpool(describe, service, iri)
     return Response(serialise_graph(graph, fmt), media_type=content_type(fmt), headers=headers)
 

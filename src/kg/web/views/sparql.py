@@ -12,6 +12,7 @@ from kg.errors import BadRequest, Forbidden, NotAcceptable, PayloadTooLarge
 from kg.linked_data.entity import service_description
 from kg.protocol.formats import RDF_FORMATS, Format
 from kg.protocol.negotiate import choose_format, negotiate
+from kg.protocol.query import check_graphs
 from kg.web.responses import content_type, result_response
 
 router = APIRouter()
@@ -55,11 +56,9 @@ async def _protocol(request: Request, params: dict[str, list[str]], query: str |
         )
     default_graphs = params.get("default-graph-uri") or None
     named_graphs = params.get("named-graph-uri") or None
-    outside = [g for g in (default_graphs or []) + (named_graphs or []) if g not in service.graph_iris]
-    if outside:
-        raise BadRequest(
-            f"default-graph-uri / named-graph-uri may only name graphs of this dataset; not {', '.join(outside)}"
-        )
+    check_graphs(
+        (default_graphs or []) + (named_graphs or []), service.graph_iris, "default-graph-uri / named-graph-uri"
+    )
     # SPARQLWrapper may repeat these; the first one given wins.
     format_param = next((params[k][0] for k in ("format", "output", "results") if params.get(k)), None)
     # The format for each kind of answer, before the query is parsed (in the worker, within

@@ -10,10 +10,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from rdflib import Literal, URIRef, Variable
 from starlette.concurrency import run_in_threadpool
 
-from kg.catalog import resolve_iri
+from kg.catalog import resolve_iri, within
 from kg.config import PROJECT_ROOT
-from kg.errors import InvalidParameter, NotFound
-from kg.linked_data.statements import MAX_STATEMENTS, Explainer, Statement, as_json, explanation, value_words
+from kg.errors import NotFound
+from kg.linked_data.statements import Explainer, Statement, as_json, explanation, value_words
 from kg.protocol.formats import RESULT_FORMATS, Format, plain_csv
 from kg.results import QueryResult
 from kg.rq import internal_query
@@ -34,10 +34,7 @@ def resolve(name: str, value: str | None, service: Service) -> URIRef | None:
     text = value.strip()
     if name == "predicate" and ":" not in text and not text.startswith("<"):
         text = "kg:" + text
-    try:
-        return resolve_iri(text, service.prefixes)
-    except ValueError as exc:
-        raise InvalidParameter(f"parameter {name}: {exc} (got {value!r})") from exc
+    return resolve_iri(text, service.prefixes, name)
 
 
 def choose(request: Request, formats: tuple[Format, ...] = (JSON, CSV, HTML)) -> Format:
@@ -102,10 +99,11 @@ async def statements(
     subject: str | None = Query(None, description="the subject: short id, prefixed name or IRI"),
     predicate: str | None = Query(None, description="the predicate: kg: name (theme), prefixed name or IRI"),
     object: str | None = Query(None, description="the object: short id, prefixed name or IRI"),
-    limit: int = Query(50, ge=1, le=MAX_STATEMENTS, description=f"at most this many statements (1-{MAX_STATEMENTS})"),
+    limit: int = Query(50, ge=1, description="at most this many statements (up to KG_MAX_STATEMENTS, 200 by default)"),
     format: str | None = Query(None, description="json, csv or html (overrides Accept)"),
 ) -> Response:
     service: Service = request.app.state.service
+    within("limit", limit, service.settings.max_statements, "KG_MAX_STATEMENTS")
     fmt = choose(request)
     pattern = {
         "subject": resolve("subject", subject, service),
