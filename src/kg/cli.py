@@ -22,6 +22,7 @@ from kg.errors import KgError, QueryTimeout
 from kg.protocol.formats import RDF_FORMATS, RESULT_FORMATS, Format, result_graph, serialise_graph, serialise_table
 from kg.results import QueryResult
 from kg.service import Service
+from kg.terms import short_name
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -53,14 +54,7 @@ def short(term: Identifier | None, names: dict[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        text = str(term)
-        best = ""
-        for prefix, ns in names.items():
-            if text.startswith(ns) and len(ns) > len(names.get(best, "")):
-                best = prefix
-        if best:
-            return f"{best}:{text[len(names[best]) :]}"
-        return text
+        return short_name(str(term), names, bare_ids=False)
     if isinstance(term, Literal):
         return str(term)
     return f"_:{term}"

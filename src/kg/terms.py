@@ -66,10 +66,13 @@ def local_name(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
 
 
-def short_name(iri: str, prefixes: dict[str, str]) -> str:
-    """What a person types for an IRI: the short id for entities, else a prefixed name, else the IRI."""
+def short_name(iri: str, prefixes: dict[str, str], *, bare_ids: bool = True) -> str:
+    """What a person types for an IRI: the short id for entities, else a prefixed name, else the IRI.
+
+    ``bare_ids=False`` keeps entities prefixed (``id:usdol``), as SPARQL text needs them.
+    """
     id_ns = prefixes.get("id", "")
-    if id_ns and iri.startswith(id_ns) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", iri[len(id_ns) :]):
+    if bare_ids and id_ns and iri.startswith(id_ns) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", iri[len(id_ns) :]):
         return iri[len(id_ns) :]
     best = ""
     for prefix, ns in prefixes.items():

@@ -39,20 +39,19 @@ class MemoryStore:
         return sum(1 for _ in self._dataset.quads((None, None, None, None)))
 
     def _view(self, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Dataset:
-        if not default_graphs and not named_graphs:
+        """The dataset a request names (SPARQL 1.1 Protocol 2.1.4, as FROM / FROM NAMED would).
+
+        Neither given: the store's own dataset. Either given: the default graph is the merge
+        of ``default_graphs`` (empty if none) and the named graphs are ``named_graphs`` (none if none).
+        """
+        if default_graphs is None and named_graphs is None:
             return self._dataset
         view = Dataset(default_union=False)
-        if default_graphs:
-            default = view.default_context
-            for iri in default_graphs:
-                for triple in self._dataset.graph(URIRef(iri)):
-                    default.add(triple)
-        else:
-            for s, p, o, _ in self._dataset.quads((None, None, None, None)):
-                view.default_context.add((s, p, o))
-        for iri in named_graphs or [
-            str(g.identifier) for g in self._dataset.graphs() if isinstance(g.identifier, URIRef)
-        ]:
+        default = view.default_context
+        for iri in default_graphs or []:
+            for triple in self._dataset.graph(URIRef(iri)):
+                default.add(triple)
+        for iri in named_graphs or []:
             target = view.graph(URIRef(iri))
             for triple in self._dataset.graph(URIRef(iri)):
                 target.add(triple)

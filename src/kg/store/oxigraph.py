@@ -54,19 +54,20 @@ class OxigraphStore:
         text, prefixes, bindings, max_rows = query.text, query.prefixes, query.bindings, query.max_rows
         default_graphs, named_graphs = query.default_graphs, query.named_graphs
         options: dict[str, Any] = {"prefixes": prefixes}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if default_graphs is not None or named_graphs is not None:
+            # the dataset the request names (SPARQL 1.1 Protocol 2.1.4): the one not given is empty
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []]
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
         if bindings:
             text = bind_values(text, bindings)
         try:
-            answer = self._store.query(text, **options)
+            return _collect_oxigraph(self._store.query(text, **options), max_rows)  # evaluated while collected
         except SyntaxError as exc:
             raise BadRequest(f"SPARQL syntax error: {exc}") from exc
-        except ValueError as exc:  # Oxigraph's word for a query it cannot evaluate (an OSError is ours)
+        except (ValueError, RuntimeError) as exc:
+            # pyoxigraph's words for a query it cannot evaluate (an unsupported function, a bad
+            # option): the client's to change. An OSError, reading the store, is ours.
             raise BadRequest(f"query failed: {exc}") from exc
-        return _collect_oxigraph(answer, max_rows)
 
 
 def _collect_oxigraph(answer: object, max_rows: int) -> QueryResult:

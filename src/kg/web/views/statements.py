@@ -14,7 +14,7 @@ from kg.catalog import resolve_iri, within
 from kg.config import PROJECT_ROOT
 from kg.errors import NotFound
 from kg.linked_data.statements import Explainer, Statement, as_json, explanation, value_words
-from kg.protocol.formats import RESULT_FORMATS, Format, plain_csv
+from kg.protocol.formats import RESULT_FORMATS, Format, by_name, plain_csv
 from kg.results import QueryResult
 from kg.rq import internal_query
 from kg.service import Service
@@ -40,7 +40,7 @@ def resolve(name: str, value: str | None, service: Service) -> URIRef | None:
 def choose(request: Request, formats: tuple[Format, ...] = (JSON, CSV, HTML)) -> Format:
     """The response format, chosen before any query runs: HTML first for browsers, JSON for the rest."""
     offered = sorted(formats, key=lambda f: f is not HTML) if wants_html(request) else list(formats)
-    return pick_format(request, {f.name: f for f in formats}, offered)
+    return pick_format(request, by_name(*formats), offered)
 
 
 def lookup(
