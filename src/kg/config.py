@@ -63,6 +63,8 @@ class Settings:
     max_paths: int = 50
     #: The most statements ``/statements`` returns with their evidence.
     max_statements: int = 200
+    #: Bytes of complete answers (SPARQL and canned queries) kept for repeated requests; 0: none.
+    cache_bytes: int = 64_000_000
     workers: int = 2
     cache_dir: Path = PROJECT_ROOT / "var" / "cache"
 

@@ -27,6 +27,7 @@ from kg.build import graph as kg_graph
 from kg.catalog import CannedQuery, Catalog, bind_parameters
 from kg.config import Settings
 from kg.errors import InvalidData, KgError, NotFound
+from kg.protocol.cache import AnswerCache
 from kg.protocol.executor import QueryRequest, WorkerPool
 from kg.protocol.formats import Format, serialise_graph
 from kg.results import QueryResult, StoreQuery
@@ -116,6 +117,8 @@ class Service:
                 partial.replace(self.dataset_file)
         self.last_modified = formatdate(time.time(), usegmt=True)
         self.pool = WorkerPool(self._store_spec(), settings.workers)
+        #: Complete answers by request, for this version of the dataset (kg.protocol.cache).
+        self.answers = AnswerCache(settings.cache_bytes)
         self.graph_counts = self._graph_counts()
         self.graph_iris = set(self.graph_counts)
         self.triples = sum(self.graph_counts.values())

@@ -58,6 +58,13 @@ def create_app(service: Service) -> FastAPI:
                 "workers": svc.pool.size,
                 "queries": svc.pool.runs,
                 "worker_restarts": svc.pool.kills,
+                "cache": {
+                    "answers": len(svc.answers),
+                    "bytes": svc.answers.used,
+                    "budget": svc.answers.budget,
+                    "hits": svc.answers.hits,
+                    "misses": svc.answers.misses,
+                },
                 "version": svc.version,
                 "start_seconds": round(svc.start_seconds, 3),
             }

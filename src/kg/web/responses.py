@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import Request
 from fastapi.responses import Response
 
 from kg.errors import BadRequest
+from kg.protocol.cache import Answer, AnswerKey
 from kg.protocol.formats import Format, result_graph, serialise_graph, serialise_table
 from kg.protocol.negotiate import negotiate
 from kg.results import QueryResult
@@ -39,6 +42,40 @@ def result_response(service: Service, result: QueryResult, fmt: Format) -> Respo
     else:
         body = serialise_table(result, fmt)
     return Response(body, media_type=content_type(fmt), headers=limit_headers(result))
+
+
+#: The headers a kept answer goes out with again (the body's length is computed anew).
+KEPT_HEADERS = ("x-result-count", "x-result-truncated", "x-result-limit", "link", "vary")
+
+
+def if_none_match(request: Request) -> list[str]:
+    return [tag.strip() for tag in request.headers.get("if-none-match", "").split(",") if tag.strip()]
+
+
+async def answer_once(request: Request, key: AnswerKey, compute: Callable[[], Awaitable[Response]]) -> Response:
+    """The answer to a request the dataset fully decides: 304 if the client has it, kept bytes if we do.
+
+    The entity tag comes from the request alone, so a matching ``If-None-Match``
+    costs no query. Only complete answers are kept: a truncated one is answered
+    again each time (so it always says it is truncated), and an error is never kept.
+    """
+    service = request.app.state.service
+    etag = key.etag
+    if etag in if_none_match(request) or "*" in if_none_match(request):
+        return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
+    kept = service.answers.get(key)
+    if kept is not None:
+        headers = {**kept.headers, "ETag": etag, "X-Cache": "hit"}
+        return Response(kept.body, media_type=kept.media_type, headers=headers)
+    response = await compute()
+    if response.status_code != 200:
+        return response
+    response.headers["ETag"] = etag
+    response.headers["X-Cache"] = "miss"
+    if "x-result-truncated" not in response.headers:
+        headers = {k: v for k, v in response.headers.items() if k in KEPT_HEADERS}
+        service.answers.put(key, Answer(bytes(response.body), str(response.media_type), headers))
+    return response
 
 
 def wants_html(request: Request) -> bool:

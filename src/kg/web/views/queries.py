@@ -16,8 +16,9 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from kg.catalog import CannedQuery, Parameter
+from kg.catalog import CannedQuery, Parameter, bind_parameters
 from kg.errors import KgError
+from kg.protocol.cache import AnswerKey
 from kg.protocol.formats import RESULT_FORMATS, Format, plain_csv, serialise_table
 from kg.results import QueryResult
 from kg.terms import json_value
@@ -26,7 +27,7 @@ from kg.web.lookup import picker_types
 from kg.web.pages import PageData, page_response
 from kg.web.present.charts import bar_chart
 from kg.web.present.tables import result_table
-from kg.web.responses import JSON, content_type, limit_headers, pick_format, wants_html
+from kg.web.responses import JSON, answer_once, content_type, limit_headers, pick_format, wants_html
 from kg.web.site import site_of
 
 router = APIRouter()
@@ -94,8 +95,14 @@ def _endpoint(query: CannedQuery) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         fmt = pick_format(request, _BY_NAME, QUERY_FORMATS)  # before the query runs: a bad format costs nothing
         service = request.app.state.service
-        bindings, result = await run_in_threadpool(service.run_canned, query, given_parameters(request))
-        return respond(query, {k: str(v) for k, v in bindings.items()}, result, fmt)
+        bindings = bind_parameters(query, given_parameters(request), service.prefixes)
+
+        async def compute() -> Response:
+            result = await run_in_threadpool(service.query, query.text, bindings=bindings)
+            return respond(query, {k: str(v) for k, v in bindings.items()}, result, fmt)
+
+        key = AnswerKey.of(service.version, query.name, query.text, (fmt.name,), bindings)
+        return await answer_once(request, key, compute)
 
     endpoint.__name__ = f"query_{query.name.replace('-', '_')}"
     return endpoint

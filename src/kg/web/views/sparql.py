@@ -10,10 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from kg.errors import BadRequest, Forbidden, NotAcceptable, PayloadTooLarge
 from kg.linked_data.entity import service_description
+from kg.protocol.cache import AnswerKey
 from kg.protocol.formats import RDF_FORMATS, Format
 from kg.protocol.negotiate import choose_format, negotiate
 from kg.protocol.query import check_graphs
-from kg.web.responses import content_type, result_response
+from kg.web.responses import answer_once, content_type, result_response
 
 router = APIRouter()
 
@@ -72,15 +73,21 @@ async def _protocol(request: Request, params: dict[str, list[str]], query: str |
             refusals[kind] = str(exc)
     if not formats:
         raise NotAcceptable(refusals["table"])
-    result = await run_in_threadpool(
-        service.query,
-        query,
-        default_graphs=default_graphs,
-        named_graphs=named_graphs,
-        from_client=True,
-        refused_kinds=refusals,
-    )
-    return result_response(service, result, formats["graph" if result.kind == "graph" else "table"])
+
+    async def compute() -> Response:
+        result = await run_in_threadpool(
+            service.query,
+            query,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            from_client=True,
+            refused_kinds=refusals,
+        )
+        return result_response(service, result, formats["graph" if result.kind == "graph" else "table"])
+
+    chosen = tuple(formats[kind].name if kind in formats else "-" for kind in ("table", "graph"))
+    key = AnswerKey.of(service.version, "sparql", query, chosen, None, default_graphs, named_graphs)
+    return await answer_once(request, key, compute)
 
 
 @router.get("/sparql", summary="SPARQL query (GET), or the service description when no query is given")
