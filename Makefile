@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # YASGUI for the SPARQL editor page, from the npm registry (package.json, package-lock.json).
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run test setup lint validate bench clean
+.PHONY: run test setup lint validate bench bench-cheap clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ validate: $(STAMP)
 ## Benchmarks: load, start, canned-query latency, throughput, memory per store and size (bench/README.md)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## Cheap queries: kg's floor, cached and uncached /sparql, beside Oxigraph's own server (bench/cheap.py)
+bench-cheap: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/cheap.py --oxigraph $(BIN)/oxigraph
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-output
