@@ -95,28 +95,21 @@ def counting_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return parsed
 
 
+@pytest.mark.parametrize("checked", [True, False], ids=["a client's, checked", "the service's own"])
 @pytest.mark.parametrize("case", SHAPED)
-def test_a_clients_query_is_parsed_once_and_shaped_as_before(
-    endpoint: tuple[SparqlEndpointStore, FakeEndpoint], monkeypatch: pytest.MonkeyPatch, case: str
+def test_a_query_is_parsed_once_and_shaped_as_before(
+    endpoint: tuple[SparqlEndpointStore, FakeEndpoint], monkeypatch: pytest.MonkeyPatch, case: str, checked: bool
 ) -> None:
-    """What the worker does: the check parses the query, and the store shapes it from that parse."""
+    """A client's query: the check parses it and the store shapes it from that parse. The service's
+    own queries are not checked: the store parses them itself, to the same shape."""
     store, engine = endpoint
     text, shaped = SHAPED[case]
     parsed = counting_parses(monkeypatch)
-    answer(store, QueryRequest(StoreQuery(text, prefixes={}, max_rows=10), vet_against=frozenset()))
-    assert parsed == [text]
-    assert engine.queries[-1] == shaped
-
-
-@pytest.mark.parametrize("case", SHAPED)
-def test_a_query_no_check_parsed_is_parsed_by_the_store_once(
-    endpoint: tuple[SparqlEndpointStore, FakeEndpoint], monkeypatch: pytest.MonkeyPatch, case: str
-) -> None:
-    """The service's own queries are not checked: the store parses them itself, to the same shape."""
-    store, engine = endpoint
-    text, shaped = SHAPED[case]
-    parsed = counting_parses(monkeypatch)
-    store.query(StoreQuery(text, prefixes={}, max_rows=10))
+    query = StoreQuery(text, prefixes={}, max_rows=10)
+    if checked:
+        answer(store, QueryRequest(query, vet_against=frozenset()))
+    else:
+        store.query(query)
     assert parsed == [text]
     assert engine.queries[-1] == shaped
 
