@@ -135,8 +135,9 @@ def test_connections_bad_input(http: httpx.Client, params: dict[str, object], st
     assert r.json()["message"]
 
 
-def test_hop_path_and_statement_limits_come_from_the_settings(settings: Settings, dataset: Dataset) -> None:
-    running = start_server(settings.with_overrides(max_hops=2, max_paths=1, max_statements=3), dataset)
+def test_the_request_limits_come_from_the_settings(settings: Settings, dataset: Dataset) -> None:
+    limits = {"max_hops": 2, "max_paths": 1, "max_statements": 3, "max_query_chars": 200}
+    running = start_server(settings.with_overrides(**limits), dataset)
     try:
         with httpx.Client(base_url=running.url, timeout=30) as client:
             ask = {"from": "usaid", "to": "forced-labour"}
@@ -152,6 +153,10 @@ def test_hop_path_and_statement_limits_come_from_the_settings(settings: Settings
             assert r.status_code == 200 and r.json()["count"] == 3
             r = client.get("/explore", params=ask | {"hops": 3}, headers={"Accept": "text/html"})
             assert r.status_code == 422 and "KG_MAX_HOPS" in r.text
+            short = "SELECT ?s WHERE { ?s a kg:Project } LIMIT 1"
+            assert client.get("/sparql", params={"query": short}).status_code == 200
+            r = client.get("/sparql", params={"query": short + " " * 200})
+            assert r.status_code == 400 and "KG_MAX_QUERY_CHARS" in r.json()["message"]
     finally:
         running.stop()
         running.service.close()

@@ -57,6 +57,8 @@ class Settings:
     query_timeout: float = 10.0
     max_rows: int = 10_000
     max_body_bytes: int = 1_000_000
+    #: The longest query text a client may send (400 above): rdflib's parse of it runs in the worker.
+    max_query_chars: int = 100_000
     #: The longest connection path ``/connections`` and ``/explore`` look for, in statements.
     max_hops: int = 4
     #: The most paths ``/connections`` returns.

@@ -227,6 +227,7 @@ class Service:
             query=query,
             vet_against=frozenset(self.graph_iris) if from_client else None,
             refused_kinds=refused_kinds or {},
+            max_chars=self.settings.max_query_chars,
         )
         return self.pool.run(request, timeout or self.settings.query_timeout)
 

@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kg.errors import InternalError, KgError, NotAcceptable, QueryTimeout, Unavailable
-from kg.protocol.query import check_query
+from kg.protocol.query import MAX_QUERY_CHARS, check_query
 from kg.results import QueryResult, StoreQuery
 from kg.store import Store, StoreSpec, open_store
 
@@ -43,6 +43,8 @@ class QueryRequest:
     vet_against: frozenset[str] | None = None
     #: Result kinds ("table", "graph") the client cannot take, with the refusal to give.
     refused_kinds: dict[str, str] = field(default_factory=dict)
+    #: The longest client query the check accepts (Settings.max_query_chars).
+    max_chars: int = MAX_QUERY_CHARS
 
 
 def answer(store: Store, request: QueryRequest) -> QueryResult:
@@ -54,7 +56,7 @@ def answer(store: Store, request: QueryRequest) -> QueryResult:
     """
     query = request.query
     if request.vet_against is not None:
-        checked = check_query(query.text, request.vet_against)
+        checked = check_query(query.text, request.vet_against, request.max_chars)
         refusal = request.refused_kinds.get("graph" if checked.is_graph else "table")
         if refusal is not None:
             raise NotAcceptable(refusal)

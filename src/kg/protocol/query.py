@@ -16,10 +16,12 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
+from kg.config import Settings
 from kg.errors import BadRequest, Forbidden
 from kg.results import QueryShape
 
-MAX_QUERY_CHARS = 100_000
+#: The default of Settings.max_query_chars, for callers that have no settings at hand.
+MAX_QUERY_CHARS = Settings.max_query_chars
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,12 @@ def check_graphs(graphs: list[str], dataset_graphs: AbstractSet[str], named_by: 
         )
 
 
-def check_query(text: str, dataset_graphs: AbstractSet[str]) -> CheckedQuery:
+def check_query(text: str, dataset_graphs: AbstractSet[str], max_chars: int = MAX_QUERY_CHARS) -> CheckedQuery:
     """Parse and vet a query; raise BadRequest/Forbidden with a reason a person can act on."""
     if not text or not text.strip():
         raise BadRequest("the query is empty: send SPARQL in the 'query' parameter or the request body")
-    if len(text) > MAX_QUERY_CHARS:
-        raise BadRequest(f"the query is longer than {MAX_QUERY_CHARS} characters")
+    if len(text) > max_chars:
+        raise BadRequest(f"the query is {len(text)} characters long; the limit is {max_chars} (KG_MAX_QUERY_CHARS)")
     try:
         tree = parseQuery(text)
     except ParseException as exc:
