@@ -153,6 +153,9 @@ def test_the_request_limits_come_from_the_settings(settings: Settings, dataset: 
             assert r.status_code == 200 and r.json()["count"] == 3
             r = client.get("/explore", params=ask | {"hops": 3}, headers={"Accept": "text/html"})
             assert r.status_code == 422 and "KG_MAX_HOPS" in r.text
+            form = client.get("/explore", headers={"Accept": "text/html"}).text  # its default 3 lowered to 2
+            assert 'value="2" selected' in form
+            assert '<option value="2"' in form and '<option value="3"' not in form  # the form offers the limit
             short = "SELECT ?s WHERE { ?s a kg:Project } LIMIT 1"
             assert client.get("/sparql", params={"query": short}).status_code == 200
             r = client.get("/sparql", params={"query": short + " " * 200})

@@ -61,16 +61,18 @@ async def answer_once(request: Request, key: AnswerKey, compute: Callable[[], Aw
     """
     service = request.app.state.service
     etag = key.etag
-    if etag in if_none_match(request) or "*" in if_none_match(request):
+    if etag in if_none_match(request):
         return Response(status_code=304, headers={"ETag": etag, "Vary": "Accept"})
     kept = service.answers.get(key)
     if kept is not None:
-        headers = {**kept.headers, "ETag": etag, "X-Cache": "hit"}
+        headers = {**kept.headers, "ETag": etag, "Vary": "Accept", "X-Cache": "hit"}
         return Response(kept.body, media_type=kept.media_type, headers=headers)
     response = await compute()
     if response.status_code != 200:
         return response
     response.headers["ETag"] = etag
+    if "accept" not in response.headers.get("vary", "").lower():
+        response.headers.append("Vary", "Accept")  # the format, and so the tag, follows Accept
     response.headers["X-Cache"] = "miss"
     if "x-result-truncated" not in response.headers:
         headers = {k: v for k, v in response.headers.items() if k in KEPT_HEADERS}

@@ -33,6 +33,11 @@ NOT_INDEXED = "connections are indexed only when the service builds the graph fr
 Hops = Annotated[int, Query(ge=1, description="longest path, in statements (at most KG_MAX_HOPS, 4 by default)")]
 
 
+def asked(value: int | None, default: int, name: str, most: int, setting: str) -> int:
+    """A count the client gave (422 over its limit), or the default, lowered to the limit if need be."""
+    return min(default, most) if value is None else within(name, value, most, setting)
+
+
 def _index(service: Service) -> ConnectionIndex:
     index = connection_index(service)
     if index is None:
@@ -67,14 +72,14 @@ async def connections(
         str, Query(alias="from", description="start entity: short id, prefixed name or IRI", examples=["usaid"])
     ],
     target: Annotated[str, Query(alias="to", description="end entity", examples=["forced-labour"])],
-    hops: Hops = DEFAULT_HOPS,
-    limit: Annotated[int, Query(ge=1, description="most paths returned (at most KG_MAX_PATHS, 50 by default)")] = (
-        DEFAULT_PATHS
-    ),
+    hops: Hops | None = None,
+    limit: Annotated[
+        int | None, Query(ge=1, description="most paths returned (at most KG_MAX_PATHS, 50 by default)")
+    ] = (None),
 ) -> JSONResponse:
     service = request.app.state.service
-    within("hops", hops, service.settings.max_hops, "KG_MAX_HOPS")
-    within("limit", limit, service.settings.max_paths, "KG_MAX_PATHS")
+    hops = asked(hops, DEFAULT_HOPS, "hops", service.settings.max_hops, "KG_MAX_HOPS")
+    limit = asked(limit, DEFAULT_PATHS, "limit", service.settings.max_paths, "KG_MAX_PATHS")
     index = _index(service)
     start = _linked(index, "from", source, service.prefixes)
     end = _linked(index, "to", target, service.prefixes)
@@ -84,6 +89,7 @@ async def connections(
 
 async def explore_data(site: Site, source: str, target: str, hops: int) -> tuple[dict[str, Any], int]:
     data: dict[str, Any] = {"source": source, "target": target, "hops": hops, "paths": None, "errors": []}
+    data["max_hops"] = site.service.settings.max_hops  # the form offers what the limit allows
     index = connection_index(site.service)
     if index is None:
         return data | {"errors": [NOT_INDEXED[0].upper() + NOT_INDEXED[1:] + "."]}, 200
@@ -107,10 +113,10 @@ async def explore_data(site: Site, source: str, target: str, hops: int) -> tuple
 
 @router.get("/explore", include_in_schema=False)
 @html_errors
-async def explore(request: Request, hops: Hops = DEFAULT_HOPS) -> Response:
+async def explore(request: Request, hops: Hops | None = None) -> Response:
     source = request.query_params.get("from", "").strip()
     target = request.query_params.get("to", "").strip()
     site = site_of(request)
-    within("hops", hops, site.service.settings.max_hops, "KG_MAX_HOPS")
+    hops = asked(hops, DEFAULT_HOPS, "hops", site.service.settings.max_hops, "KG_MAX_HOPS")
     data, status = await explore_data(site, source, target, hops)
     return page_response(request, PageData("explore.html", data, status))
